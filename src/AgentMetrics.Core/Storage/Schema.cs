@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+
+namespace AgentMetrics.Storage
+{
+    /// <summary>
+    /// Forward-only migrations; migration N takes the warehouse from user_version N to N+1. Never edit a
+    /// shipped migration: append a new one.
+    /// </summary>
+    internal static class Schema
+    {
+        public static readonly IReadOnlyList<string> Migrations = new[]
+        {
+            // 1: files, requests, tool calls, reported session costs.
+            @"
+CREATE TABLE source_files (
+    file_id        INTEGER PRIMARY KEY,
+    source         TEXT    NOT NULL,
+    path           TEXT    NOT NULL UNIQUE,
+    size           INTEGER NOT NULL DEFAULT 0,
+    mtime_ms       INTEGER NOT NULL DEFAULT 0,
+    consumed_bytes INTEGER NOT NULL DEFAULT 0,
+    consumed_lines INTEGER NOT NULL DEFAULT 0,
+    head_hash      TEXT,
+    tail_hash      TEXT,
+    first_ts       INTEGER,
+    malformed      INTEGER NOT NULL DEFAULT 0,
+    state          TEXT,
+    imported_at    INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE requests (
+    request_pk       INTEGER PRIMARY KEY,
+    source           TEXT    NOT NULL,
+    dedup_key        TEXT    NOT NULL,
+    request_id       TEXT,
+    session_id       TEXT,
+    ts               INTEGER NOT NULL,
+    model            TEXT,
+    agent            TEXT,
+    agent_id         TEXT,
+    project_path     TEXT,
+    project          TEXT,
+    git_branch       TEXT,
+    client_version   TEXT,
+    operation        TEXT,
+    input_tokens     INTEGER NOT NULL DEFAULT 0,
+    output_tokens    INTEGER NOT NULL DEFAULT 0,
+    cache_write_5m   INTEGER NOT NULL DEFAULT 0,
+    cache_write_1h   INTEGER NOT NULL DEFAULT 0,
+    cache_read       INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    web_searches     INTEGER NOT NULL DEFAULT 0,
+    weight           INTEGER NOT NULL DEFAULT 0,
+    is_synthetic     INTEGER NOT NULL DEFAULT 0,
+    success          INTEGER,
+    duration_ms      INTEGER,
+    reported_cost    REAL,
+    file_start_ts    INTEGER,
+    file_path        TEXT,
+    line             INTEGER,
+    UNIQUE (source, dedup_key)
+);
+CREATE INDEX requests_ts ON requests (ts);
+CREATE INDEX requests_session ON requests (source, session_id, ts);
+
+CREATE TABLE tool_calls (
+    source       TEXT    NOT NULL,
+    call_id      TEXT    NOT NULL,
+    request_key  TEXT,
+    session_id   TEXT,
+    name         TEXT    NOT NULL,
+    ts           INTEGER NOT NULL,
+    is_sidechain INTEGER NOT NULL DEFAULT 0,
+    agent        TEXT,
+    PRIMARY KEY (source, call_id)
+) WITHOUT ROWID;
+CREATE INDEX tool_calls_request ON tool_calls (source, request_key);
+
+CREATE TABLE tool_results (
+    source      TEXT    NOT NULL,
+    call_id     TEXT    NOT NULL,
+    ts          INTEGER,
+    is_error    INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER,
+    PRIMARY KEY (source, call_id)
+) WITHOUT ROWID;
+
+CREATE TABLE session_reports (
+    source            TEXT NOT NULL,
+    session_id        TEXT NOT NULL,
+    reported_cost     REAL,
+    api_duration_ms   INTEGER,
+    tool_duration_ms  INTEGER,
+    total_duration_ms INTEGER,
+    lines_added       INTEGER,
+    lines_removed     INTEGER,
+    model_usage_json  TEXT,
+    PRIMARY KEY (source, session_id)
+) WITHOUT ROWID;
+",
+        };
+    }
+}

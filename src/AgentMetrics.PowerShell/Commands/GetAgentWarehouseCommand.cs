@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using AgentMetrics.PowerShell.Infrastructure;
+using AgentMetrics.Storage;
+
+namespace AgentMetrics.PowerShell.Commands
+{
+    /// <summary>Shows where the warehouse is, its schema version, size and what it holds.</summary>
+    [Cmdlet(VerbsCommon.Get, "AgentWarehouse")]
+    [OutputType(typeof(WarehouseInfo))]
+    public sealed class GetAgentWarehouseCommand : AgentMetricsCmdlet
+    {
+        /// <summary>The warehouse file; default $env:AGENTMETRICS_HOME/warehouse.db.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Warehouse { get; set; }
+
+        protected override void End()
+        {
+            using var warehouse = OpenWarehouse(Warehouse);
+            WriteObject(warehouse.Describe());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using AgentMetrics.Errors;
+using AgentMetrics.PowerShell.Loading;
+using AgentMetrics.Storage;
+
+namespace AgentMetrics.PowerShell.Infrastructure
+{
+    /// <summary>Shared plumbing: error mapping from Core's exceptions and the module's own locations.</summary>
+    public abstract class AgentMetricsCmdlet : PSCmdlet
+    {
+        /// <summary>The folder the staged module lives in (the manifest's folder).</summary>
+        internal static string ModuleBase => Path.GetDirectoryName(DependencyLoader.BinFolder) ?? DependencyLoader.BinFolder;
+
+        internal static string ShippedPricingFolder => Path.Combine(ModuleBase, "pricing");
+
+        internal static ErrorCategory ToCategory(ErrorKind kind) => kind switch
+        {
+            ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            ErrorKind.InvalidData => ErrorCategory.InvalidData,
+            ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            ErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+            ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
+            ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            ErrorKind.ReadError => ErrorCategory.ReadError,
+            ErrorKind.WriteError => ErrorCategory.WriteError,
+            ErrorKind.NotInstalled => ErrorCategory.NotInstalled,
+            ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+            _ => ErrorCategory.NotSpecified,
+        };
+
+        internal static ErrorRecord ToErrorRecord(AgentMetricsException ex) =>
+            new ErrorRecord(ex, ex.ErrorId, ToCategory(ex.Kind), ex.Target);
+
+        internal static ErrorRecord ToErrorRecord(ItemProblem problem) =>
+            new ErrorRecord(new InvalidDataException(problem.Message), problem.ErrorId, ToCategory(problem.Kind), problem.Target);
+
+        protected override void BeginProcessing()
+        {
+            Run(Begin);
+        }
+
+        protected override void ProcessRecord()
+        {
+            Run(Process);
+        }
+
+        protected override void EndProcessing()
+        {
+            Run(End);
+        }
+
+        protected virtual void Begin()
+        {
+        }
+
+        protected virtual void Process()
+        {
+        }
+
+        protected virtual void End()
+        {
+        }
+
+        /// <summary>Core's exceptions become terminating errors with their id, category and target.</summary>
+        private void Run(Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (AgentMetricsException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex));
+            }
+        }
+
+        /// <summary>Opens the warehouse named by -Warehouse (resolved through the provider) or the default one.</summary>
+        internal Warehouse OpenWarehouse(string? warehousePath, bool readOnly = false)
+        {
+            SqliteNative.ExpectedLocation ??= NativePlatform.SqlitePath(DependencyLoader.DependencyFolder);
+            string? resolved = string.IsNullOrEmpty(warehousePath)
+                ? null
+                : SessionState.Path.GetUnresolvedProviderPathFromPSPath(warehousePath);
+            return Warehouse.Open(resolved, readOnly);
+        }
+    }
+}
