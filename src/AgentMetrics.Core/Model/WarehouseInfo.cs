@@ -1,4 +1,4 @@
-namespace AgentMetrics.Storage
+namespace AgentMetrics
 {
     /// <summary>What Get-AgentWarehouse reports about one warehouse file.</summary>
     public sealed class WarehouseInfo
