@@ -12,7 +12,12 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('AgentMetrics.Format.ps1xml')
     CmdletsToExport      = @(
+        'Get-AgentCost'
+        'Get-AgentSession'
+        'Get-AgentToolUsage'
         'Get-AgentWarehouse'
+        'Import-AgentHistory'
+        'Measure-AgentCost'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

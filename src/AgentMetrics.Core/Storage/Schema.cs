@@ -85,6 +85,13 @@ CREATE TABLE tool_results (
     PRIMARY KEY (source, call_id)
 ) WITHOUT ROWID;
 
+CREATE TABLE agent_types (
+    source     TEXT NOT NULL,
+    agent_id   TEXT NOT NULL,
+    agent_type TEXT NOT NULL,
+    PRIMARY KEY (source, agent_id)
+) WITHOUT ROWID;
+
 CREATE TABLE session_reports (
     source            TEXT NOT NULL,
     session_id        TEXT NOT NULL,

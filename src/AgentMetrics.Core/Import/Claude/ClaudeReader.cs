@@ -1,0 +1,310 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace AgentMetrics.Import.Claude
+{
+    /// <summary>
+    /// Claude Code transcripts: every projects/**/*.jsonl under each config folder, the counting rules of
+    /// FORMATS.md §1. A line yields at most one request copy (assistant usage or an agent_progress mirror of
+    /// a subagent line), its tool_use blocks, tool_result outcomes, or a cost-state report.
+    /// </summary>
+    internal sealed class ClaudeReader : SourceReader
+    {
+        public const string MainAgent = "claude-code";
+        private const string AgentTypeHint = "agentType";
+
+        public override AgentSource Source => AgentSource.Claude;
+
+        public override IEnumerable<string> DefaultRoots()
+        {
+            string? configured = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR");
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                return configured!.Split(',').Select(p => p.Trim()).Where(p => p.Length > 0);
+            }
+
+            string home = AgentMetricsPaths.UserHome;
+            return new[] { Path.Combine(home, ".claude"), Path.Combine(home, ".config", "claude") };
+        }
+
+        public override bool Recognises(string path)
+        {
+            if (File.Exists(path))
+            {
+                return path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !IsCodexRollout(path);
+            }
+
+            return Directory.Exists(Path.Combine(path, "projects"))
+                || string.Equals(Path.GetFileName(path.TrimEnd('/', '\\')), "projects", StringComparison.OrdinalIgnoreCase)
+                || (Directory.Exists(path) && !Directory.Exists(Path.Combine(path, "sessions")) && SafeEnumerateFiles(path, "*.jsonl").Any(f => !IsCodexRollout(f)));
+        }
+
+        private static bool IsCodexRollout(string file) => Path.GetFileName(file).StartsWith("rollout-", StringComparison.Ordinal);
+
+        public override IEnumerable<DiscoveredFile> Discover(string root)
+        {
+            if (File.Exists(root))
+            {
+                yield return Describe(root);
+                yield break;
+            }
+
+            string projects = Directory.Exists(Path.Combine(root, "projects")) ? Path.Combine(root, "projects") : root;
+            foreach (string file in SafeEnumerateFiles(projects, "*.jsonl"))
+            {
+                yield return Describe(file);
+            }
+        }
+
+        private DiscoveredFile Describe(string file)
+        {
+            var discovered = new DiscoveredFile(file, Source);
+            // 2.1 layout: <session>/subagents/agent-<id>.jsonl beside agent-<id>.meta.json naming the type.
+            string meta = Path.ChangeExtension(file, ".meta.json");
+            if (File.Exists(meta))
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(File.ReadAllBytes(meta));
+                    if (document.RootElement.Str("agentType") is { Length: > 0 } type)
+                    {
+                        discovered.Hints[AgentTypeHint] = type;
+                    }
+                }
+                catch (Exception ex) when (ex is JsonException || ex is IOException)
+                {
+                    // A missing type only makes the subagent show as "subagent"; its usage is still counted.
+                }
+            }
+
+            return discovered;
+        }
+
+        public override LineOutcome ParseLine(RawLine line, FileContext context, ImportBatch batch)
+        {
+            ReadOnlySpan<byte> span = line.Bytes.Span;
+            if (IsBlank(span))
+            {
+                return LineOutcome.Empty;
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(line.Bytes);
+            }
+            catch (JsonException)
+            {
+                return LineOutcome.Malformed;
+            }
+
+            using (document)
+            {
+                JsonElement root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    return LineOutcome.Parsed;
+                }
+
+                long? ts = root.Timestamp("timestamp");
+                if (context.FirstTs is null && ts is not null)
+                {
+                    context.FirstTs = ts;
+                }
+
+                string? type = root.Str("type");
+                switch (type)
+                {
+                    case "progress":
+                        ReadProgress(root, line, context, batch);
+                        break;
+                    case "user":
+                        ReadToolResults(root, ts, batch);
+                        break;
+                    case "cost-state":
+                        ReadCostState(root, context, batch);
+                        break;
+                    default:
+                        if (root.Obj("message") is JsonElement message && message.Obj("usage") is not null)
+                        {
+                            ReadResponse(root, message, root, ts, line, context, batch, isProgressCopy: false);
+                        }
+
+                        break;
+                }
+
+                if (context.File.Hints.TryGetValue(AgentTypeHint, out string? agentType) && root.Str("agentId") is { Length: > 0 } agentId)
+                {
+                    batch.AgentTypes[agentId] = agentType;
+                }
+            }
+
+            return LineOutcome.Parsed;
+        }
+
+        private static bool IsBlank(ReadOnlySpan<byte> span)
+        {
+            foreach (byte b in span)
+            {
+                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private void ReadProgress(JsonElement root, RawLine line, FileContext context, ImportBatch batch)
+        {
+            // agent_progress mirrors a subagent's line inside the parent transcript: the same response again.
+            if (root.Obj("data") is not JsonElement data || data.Str("type") != "agent_progress" || data.Obj("message") is not JsonElement envelope)
+            {
+                return;
+            }
+
+            if (envelope.Obj("message") is JsonElement message && message.Obj("usage") is not null)
+            {
+                long? ts = envelope.Timestamp("timestamp") ?? root.Timestamp("timestamp");
+                ReadResponse(envelope, message, root, ts, line, context, batch, isProgressCopy: true, agentId: data.Str("agentId"));
+            }
+        }
+
+        private void ReadResponse(JsonElement envelope, JsonElement message, JsonElement outer, long? ts, RawLine line, FileContext context, ImportBatch batch, bool isProgressCopy, string? agentId = null)
+        {
+            batch.UsageLines++;
+            JsonElement usage = message.Obj("usage")!.Value;
+            string? model = message.Str("model");
+            string? messageId = message.Str("id");
+            bool sidechain = isProgressCopy ? envelope.Bool("isSidechain") ?? true : outer.Bool("isSidechain") ?? false;
+            agentId ??= outer.Str("agentId");
+            string? cwd = outer.Str("cwd");
+
+            long cacheCreation = usage.Long("cache_creation_input_tokens");
+            long write1h = 0;
+            long write5m = cacheCreation;
+            if (usage.Obj("cache_creation") is JsonElement breakdown)
+            {
+                // The total is authoritative; the breakdown says how much of it was the 1-hour kind.
+                write1h = breakdown.Long("ephemeral_1h_input_tokens");
+                long breakdown5m = breakdown.Long("ephemeral_5m_input_tokens");
+                if (cacheCreation == 0)
+                {
+                    cacheCreation = breakdown5m + write1h;
+                }
+
+                write5m = Math.Max(0, cacheCreation - write1h);
+            }
+
+            string? uuid = outer.Str("uuid");
+            var request = new RequestRecord
+            {
+                DedupKey = messageId ?? ("line:" + (envelope.Str("uuid") ?? uuid ?? context.File.Path + ":" + line.Number)),
+                RequestId = envelope.Str("requestId"),
+                SessionId = outer.Str("sessionId"),
+                Ts = ts ?? context.FirstTs ?? 0,
+                Model = model,
+                AgentId = sidechain ? agentId : null,
+                Agent = sidechain ? SubagentLabel(context, agentId) : MainAgent,
+                ProjectPath = cwd,
+                Project = ProjectName(cwd),
+                GitBranch = outer.Str("gitBranch"),
+                ClientVersion = outer.Str("version"),
+                Input = usage.Long("input_tokens"),
+                Output = usage.Long("output_tokens"),
+                CacheWrite5m = write5m,
+                CacheWrite1h = write1h,
+                CacheRead = usage.Long("cache_read_input_tokens"),
+                WebSearches = usage.Obj("server_tool_use") is JsonElement server ? server.Long("web_search_requests") : 0,
+                IsSynthetic = model == "<synthetic>",
+                FileStartTs = context.FirstTs,
+                FilePath = context.File.Path,
+                Line = line.Number,
+            };
+            batch.Requests.Add(request);
+
+            if (message.TryGet("content", out JsonElement content) && content.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement block in content.EnumerateArray())
+                {
+                    if (block.Str("type") == "tool_use" && block.Str("id") is { Length: > 0 } callId)
+                    {
+                        batch.ToolCalls.Add(new ToolCallRecord
+                        {
+                            CallId = callId,
+                            RequestKey = request.DedupKey,
+                            SessionId = request.SessionId,
+                            Name = block.Str("name") ?? "(unnamed)",
+                            Ts = request.Ts,
+                            IsSidechain = sidechain,
+                            Agent = request.Agent,
+                        });
+                    }
+                }
+            }
+        }
+
+        private static string SubagentLabel(FileContext context, string? agentId) =>
+            context.File.Hints.TryGetValue(AgentTypeHint, out string? type) ? MainAgent + "/" + type : MainAgent + "/subagent";
+
+        private static void ReadToolResults(JsonElement root, long? ts, ImportBatch batch)
+        {
+            if (root.Obj("message") is not JsonElement message || !message.TryGet("content", out JsonElement content) || content.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            foreach (JsonElement block in content.EnumerateArray())
+            {
+                if (block.Str("type") == "tool_result" && block.Str("tool_use_id") is { Length: > 0 } callId)
+                {
+                    batch.ToolResults.Add(new ToolResultRecord { CallId = callId, Ts = ts, IsError = block.Bool("is_error") ?? false });
+                }
+            }
+        }
+
+        private static void ReadCostState(JsonElement root, FileContext context, ImportBatch batch)
+        {
+            string? sessionId = root.Str("sessionId") ?? SessionFromFileName(context.File.Path);
+            if (sessionId is null)
+            {
+                return;
+            }
+
+            batch.SessionReports.Add(new SessionReportRecord
+            {
+                SessionId = sessionId,
+                ReportedCost = root.Double("totalCostUSD"),
+                ApiDurationMs = root.LongOrNull("totalAPIDuration"),
+                ToolDurationMs = root.LongOrNull("totalToolDuration"),
+                TotalDurationMs = root.LongOrNull("totalDuration"),
+                LinesAdded = root.LongOrNull("totalLinesAdded"),
+                LinesRemoved = root.LongOrNull("totalLinesRemoved"),
+                ModelUsageJson = root.Obj("modelUsage")?.GetRawText(),
+            });
+        }
+
+        private static string? SessionFromFileName(string path)
+        {
+            string name = Path.GetFileNameWithoutExtension(path);
+            return Guid.TryParse(name, out _) ? name : null;
+        }
+
+        /// <summary>A readable project name: the last segment of the working directory.</summary>
+        public static string? ProjectName(string? cwd)
+        {
+            if (string.IsNullOrEmpty(cwd))
+            {
+                return null;
+            }
+
+            string trimmed = cwd!.TrimEnd('/', '\\');
+            int cut = trimmed.LastIndexOfAny(new[] { '/', '\\' });
+            string name = cut >= 0 ? trimmed.Substring(cut + 1) : trimmed;
+            return name.Length == 0 ? cwd : name;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Collections.Generic;
+using System.IO;
+
+namespace AgentMetrics.Import
+{
+    /// <summary>A file a source reader found, with what it knows about it before opening it.</summary>
+    internal sealed class DiscoveredFile
+    {
+        public DiscoveredFile(string path, AgentSource source)
+        {
+            Path = path;
+            Source = source;
+        }
+
+        public string Path { get; }
+
+        public AgentSource Source { get; }
+
+        /// <summary>Reader-specific facts from the file's location (e.g. a subagent's type from its meta file).</summary>
+        public IDictionary<string, string> Hints { get; } = new Dictionary<string, string>();
+    }
+
+    /// <summary>Per-file state a line parser keeps between imports (persisted with the file's manifest).</summary>
+    internal sealed class FileContext
+    {
+        public FileContext(DiscoveredFile file, long? firstTs, string? state)
+        {
+            File = file;
+            FirstTs = firstTs;
+            State = state;
+        }
+
+        public DiscoveredFile File { get; }
+
+        /// <summary>The first timestamp in the file: breaks ties between equal copies (the file that started first wins).</summary>
+        public long? FirstTs { get; set; }
+
+        /// <summary>Opaque parser state (Codex running totals), saved in the same transaction as the data.</summary>
+        public string? State { get; set; }
+    }
+
+    internal enum LineOutcome
+    {
+        /// <summary>Parsed (whether or not it held usage).</summary>
+        Parsed,
+
+        /// <summary>Empty or whitespace.</summary>
+        Empty,
+
+        /// <summary>Not valid JSON.</summary>
+        Malformed,
+    }
+
+    /// <summary>Everything one kind of agent history needs: where its files are and how to read a line.</summary>
+    internal abstract class SourceReader
+    {
+        public abstract AgentSource Source { get; }
+
+        /// <summary>The places this source lives by default on this machine (existing or not).</summary>
+        public abstract IEnumerable<string> DefaultRoots();
+
+        /// <summary>True when <paramref name="path"/> (a folder or file) looks like this source's data.</summary>
+        public abstract bool Recognises(string path);
+
+        /// <summary>Every data file under a root (a folder or a single file), in a stable order.</summary>
+        public abstract IEnumerable<DiscoveredFile> Discover(string root);
+
+        /// <summary>Parses one line into <paramref name="batch"/>.</summary>
+        public abstract LineOutcome ParseLine(RawLine line, FileContext context, ImportBatch batch);
+
+        protected static IEnumerable<string> SafeEnumerateFiles(string folder, string pattern)
+        {
+            if (!Directory.Exists(folder))
+            {
+                yield break;
+            }
+
+            IEnumerable<string> files;
+            try
+            {
+                files = Directory.EnumerateFiles(folder, pattern, SearchOption.AllDirectories);
+            }
+            catch (IOException)
+            {
+                yield break;
+            }
+            catch (System.UnauthorizedAccessException)
+            {
+                yield break;
+            }
+
+            var sorted = new List<string>(files);
+            sorted.Sort(System.StringComparer.Ordinal);
+            foreach (string file in sorted)
+            {
+                yield return file;
+            }
+        }
+    }
+}

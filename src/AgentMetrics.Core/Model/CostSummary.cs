@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using AgentMetrics.Query;
+
+namespace AgentMetrics
+{
+    /// <summary>How cost rows are grouped.</summary>
+    public enum CostGrouping
+    {
+        Day,
+        Week,
+        Month,
+        Model,
+        Project,
+        Source,
+        Session,
+        GitBranch,
+        Agent,
+    }
+
+    /// <summary>
+    /// Tokens and cost for one group of requests. Grouping properties are filled only when grouped by;
+    /// every row has the same properties in the same order (Export-Csv and Excel take columns from the first).
+    /// </summary>
+    public sealed class CostSummary
+    {
+        /// <summary>Start of the day, ISO week (Monday) or month, in local time, or UTC with -Utc.</summary>
+        public DateTime? Date { get; set; }
+
+        public string? Source { get; set; }
+
+        public string? Project { get; set; }
+
+        public string? GitBranch { get; set; }
+
+        public string? SessionId { get; set; }
+
+        public string? Agent { get; set; }
+
+        public string? Model { get; set; }
+
+        public long Requests { get; set; }
+
+        public long InputTokens { get; set; }
+
+        public long OutputTokens { get; set; }
+
+        public long CacheWriteTokens { get; set; }
+
+        public long CacheReadTokens { get; set; }
+
+        public long TotalTokens { get; set; }
+
+        public decimal? CostUsd { get; set; }
+
+        public decimal? ReportedCostUsd { get; set; }
+
+        public long UnpricedRequests { get; set; }
+
+        public long ReasoningTokens { get; set; }
+
+        public long CacheWrite5mTokens { get; set; }
+
+        public long CacheWrite1hTokens { get; set; }
+
+        public long WebSearchRequests { get; set; }
+
+        /// <summary>The grouping that produced this row, in order (for views and re-aggregation).</summary>
+        internal IReadOnlyList<CostGrouping> Grouping { get; set; } = Array.Empty<CostGrouping>();
+
+        /// <summary>What this row was folded from, so Measure-AgentCost can regroup it exactly.</summary>
+        internal List<UsageSlice> Slices { get; } = new List<UsageSlice>();
+
+        internal bool UsedUtc { get; set; }
+    }
+}

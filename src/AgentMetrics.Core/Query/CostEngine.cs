@@ -1,0 +1,321 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AgentMetrics.Pricing;
+using AgentMetrics.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AgentMetrics.Query
+{
+    /// <summary>The outcome of a cost query: rows plus the models nobody could price (for one warning).</summary>
+    public sealed class CostResult
+    {
+        public CostResult(IReadOnlyList<CostSummary> rows, IReadOnlyCollection<string> unpricedModels)
+        {
+            Rows = rows;
+            UnpricedModels = unpricedModels;
+        }
+
+        public IReadOnlyList<CostSummary> Rows { get; }
+
+        public IReadOnlyCollection<string> UnpricedModels { get; }
+    }
+
+    /// <summary>How periods are cut: in a time zone (local by default) or UTC.</summary>
+    public sealed class PeriodOptions
+    {
+        public bool Utc { get; set; }
+
+        public TimeZoneInfo Zone { get; set; } = TimeZoneInfo.Local;
+    }
+
+    /// <summary>
+    /// Cost is computed at query time from stored tokens and the price book, so a corrected price re-prices
+    /// history. SQL sums requests into slices (keys × model × 15-minute bucket × price tier); each slice is
+    /// priced once and folded into the requested groups.
+    /// </summary>
+    public static class CostEngine
+    {
+        /// <summary>Prompts larger than this are priced whole at a model's long-context rates (FORMATS.md §4).</summary>
+        public const long LongContextThreshold = 200_000;
+
+        public static CostResult Summarise(Warehouse warehouse, UsageFilter filter, IReadOnlyList<CostGrouping> by, PeriodOptions periods, PriceBook prices)
+        {
+            Validate(by);
+            List<UsageSlice> slices = LoadSlices(warehouse, filter, by);
+            return Fold(slices, by, periods, prices);
+        }
+
+        public static void Validate(IReadOnlyList<CostGrouping> by)
+        {
+            if (by.Count(g => g == CostGrouping.Day || g == CostGrouping.Week || g == CostGrouping.Month) > 1)
+            {
+                throw new Errors.AgentMetricsException("ConflictingPeriods", Errors.ErrorKind.InvalidArgument, "Group by at most one of Day, Week and Month.", string.Join(",", by));
+            }
+        }
+
+        internal static List<UsageSlice> LoadSlices(Warehouse warehouse, UsageFilter filter, IEnumerable<CostGrouping> by, bool allKeys = false)
+        {
+            var groups = new HashSet<CostGrouping>(by);
+            bool project = allKeys || groups.Contains(CostGrouping.Project);
+            bool branch = allKeys || groups.Contains(CostGrouping.GitBranch);
+            bool session = allKeys || groups.Contains(CostGrouping.Session);
+            bool agent = allKeys || groups.Contains(CostGrouping.Agent);
+
+            var keys = new List<string> { "source", "model" };
+            if (project)
+            {
+                keys.Add("project");
+                keys.Add("project_path");
+            }
+
+            if (branch)
+            {
+                keys.Add("git_branch");
+            }
+
+            if (session)
+            {
+                keys.Add("session_id");
+            }
+
+            if (agent)
+            {
+                keys.Add("agent");
+            }
+
+            using SqliteCommand command = warehouse.Command(string.Empty);
+            string where = filter.ToSql(warehouse, command);
+            string keyList = string.Join(", ", keys);
+            command.CommandText = $@"
+SELECT {keyList}, ts / {UsageSlice.BucketMs} AS bucket,
+       (input_tokens + cache_write_5m + cache_write_1h + cache_read) > {LongContextThreshold} AS long_context,
+       count(*), sum(input_tokens), sum(output_tokens), sum(cache_write_5m), sum(cache_write_1h), sum(cache_read),
+       sum(reasoning_tokens), sum(web_searches), sum(reported_cost)
+FROM requests
+{where} AND is_synthetic = 0
+GROUP BY {keyList}, bucket, long_context;";
+
+            var slices = new List<UsageSlice>();
+            using SqliteDataReader reader = command.ExecuteReader();
+            int k = keys.Count;
+            while (reader.Read())
+            {
+                var slice = new UsageSlice
+                {
+                    Source = Text(reader, 0),
+                    Model = Text(reader, 1),
+                    Bucket = reader.GetInt64(k),
+                    LongContext = reader.GetInt64(k + 1) != 0,
+                    Requests = reader.GetInt64(k + 2),
+                    Input = reader.GetInt64(k + 3),
+                    Output = reader.GetInt64(k + 4),
+                    CacheWrite5m = reader.GetInt64(k + 5),
+                    CacheWrite1h = reader.GetInt64(k + 6),
+                    CacheRead = reader.GetInt64(k + 7),
+                    Reasoning = reader.GetInt64(k + 8),
+                    WebSearches = reader.GetInt64(k + 9),
+                    ReportedCost = reader.IsDBNull(k + 10) ? (double?)null : reader.GetDouble(k + 10),
+                };
+                int column = 2;
+                if (project)
+                {
+                    slice.Project = Text(reader, column++);
+                    slice.ProjectPath = Text(reader, column++);
+                }
+
+                if (branch)
+                {
+                    slice.GitBranch = Text(reader, column++);
+                }
+
+                if (session)
+                {
+                    slice.SessionId = Text(reader, column++);
+                }
+
+                if (agent)
+                {
+                    slice.Agent = Text(reader, column);
+                }
+
+                slices.Add(slice);
+            }
+
+            return slices;
+        }
+
+        private static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+
+        /// <summary>Folds slices into one row per distinct group; rows sorted by their group values.</summary>
+        internal static CostResult Fold(IEnumerable<UsageSlice> slices, IReadOnlyList<CostGrouping> by, PeriodOptions periods, PriceBook prices)
+        {
+            var pricer = new SlicePricer(prices);
+            var rows = new Dictionary<string, CostSummary>(StringComparer.Ordinal);
+            foreach (UsageSlice slice in slices)
+            {
+                DateTime? date = PeriodStart(slice.StartMs, by, periods);
+                string key = GroupKey(slice, by, date);
+                if (!rows.TryGetValue(key, out CostSummary? row))
+                {
+                    row = NewRow(slice, by, date, periods.Utc);
+                    rows[key] = row;
+                }
+
+                Add(row, slice, pricer.Price(slice));
+                row.Slices.Add(slice);
+            }
+
+            var ordered = rows.Values
+                .OrderBy(r => r.Date ?? DateTime.MinValue)
+                .ThenBy(r => r.Source, StringComparer.Ordinal)
+                .ThenBy(r => r.Project, StringComparer.Ordinal)
+                .ThenBy(r => r.GitBranch, StringComparer.Ordinal)
+                .ThenBy(r => r.SessionId, StringComparer.Ordinal)
+                .ThenBy(r => r.Agent, StringComparer.Ordinal)
+                .ThenBy(r => r.Model, StringComparer.Ordinal)
+                .ToList();
+            return new CostResult(ordered, pricer.Unpriced);
+        }
+
+        internal static void Add(CostSummary row, UsageSlice slice, decimal? cost)
+        {
+            row.Requests += slice.Requests;
+            row.InputTokens += slice.Input;
+            row.OutputTokens += slice.Output;
+            row.CacheWrite5mTokens += slice.CacheWrite5m;
+            row.CacheWrite1hTokens += slice.CacheWrite1h;
+            row.CacheWriteTokens += slice.CacheWrite5m + slice.CacheWrite1h;
+            row.CacheReadTokens += slice.CacheRead;
+            row.ReasoningTokens += slice.Reasoning;
+            row.WebSearchRequests += slice.WebSearches;
+            row.TotalTokens += slice.Input + slice.Output + slice.CacheWrite5m + slice.CacheWrite1h + slice.CacheRead;
+            if (cost.HasValue)
+            {
+                row.CostUsd = (row.CostUsd ?? 0m) + cost.Value;
+            }
+            else
+            {
+                row.UnpricedRequests += slice.Requests;
+            }
+
+            if (slice.ReportedCost.HasValue)
+            {
+                row.ReportedCostUsd = (row.ReportedCostUsd ?? 0m) + (decimal)slice.ReportedCost.Value;
+            }
+        }
+
+        private static CostSummary NewRow(UsageSlice slice, IReadOnlyList<CostGrouping> by, DateTime? date, bool utc)
+        {
+            var row = new CostSummary { Grouping = by.ToArray(), Date = date, UsedUtc = utc };
+            foreach (CostGrouping group in by)
+            {
+                switch (group)
+                {
+                    case CostGrouping.Model:
+                        row.Model = slice.Model;
+                        break;
+                    case CostGrouping.Project:
+                        row.Project = slice.Project;
+                        break;
+                    case CostGrouping.Source:
+                        row.Source = slice.Source;
+                        break;
+                    case CostGrouping.Session:
+                        row.SessionId = slice.SessionId;
+                        break;
+                    case CostGrouping.GitBranch:
+                        row.GitBranch = slice.GitBranch;
+                        break;
+                    case CostGrouping.Agent:
+                        row.Agent = slice.Agent;
+                        break;
+                }
+            }
+
+            return row;
+        }
+
+        private static string GroupKey(UsageSlice slice, IReadOnlyList<CostGrouping> by, DateTime? date)
+        {
+            var parts = new string?[by.Count];
+            for (int i = 0; i < by.Count; i++)
+            {
+                parts[i] = by[i] switch
+                {
+                    CostGrouping.Day or CostGrouping.Week or CostGrouping.Month => date?.Ticks.ToString(CultureInfo.InvariantCulture),
+                    CostGrouping.Model => slice.Model,
+                    CostGrouping.Project => slice.ProjectPath ?? slice.Project,
+                    CostGrouping.Source => slice.Source,
+                    CostGrouping.Session => slice.Source + "/" + slice.SessionId,
+                    CostGrouping.GitBranch => slice.GitBranch,
+                    CostGrouping.Agent => slice.Agent,
+                    _ => null,
+                };
+            }
+
+            return string.Join("\u0001", parts.Select(p => p ?? "\u0002"));
+        }
+
+        internal static DateTime? PeriodStart(long startMs, IReadOnlyList<CostGrouping> by, PeriodOptions periods)
+        {
+            CostGrouping? period = by.Where(g => g == CostGrouping.Day || g == CostGrouping.Week || g == CostGrouping.Month).Select(g => (CostGrouping?)g).FirstOrDefault();
+            if (period is null)
+            {
+                return null;
+            }
+
+            DateTimeOffset instant = Util.TimeUtil.FromUnixMs(startMs);
+            DateTime at = periods.Utc ? instant.UtcDateTime : TimeZoneInfo.ConvertTime(instant, periods.Zone).DateTime;
+            DateTime day = at.Date;
+            DateTime start = period switch
+            {
+                CostGrouping.Week => day.AddDays(-(((int)day.DayOfWeek + 6) % 7)),
+                CostGrouping.Month => new DateTime(day.Year, day.Month, 1),
+                _ => day,
+            };
+            DateTimeKind kind = periods.Utc ? DateTimeKind.Utc : periods.Zone == TimeZoneInfo.Local ? DateTimeKind.Local : DateTimeKind.Unspecified;
+            return DateTime.SpecifyKind(start, kind);
+        }
+
+        /// <summary>Prices slices, remembering each model's price per day and which models had none.</summary>
+        internal sealed class SlicePricer
+        {
+            private readonly PriceBook _prices;
+            private readonly Dictionary<(string, long), ModelPrice?> _cache = new Dictionary<(string, long), ModelPrice?>();
+
+            public SlicePricer(PriceBook prices)
+            {
+                _prices = prices;
+            }
+
+            public SortedSet<string> Unpriced { get; } = new SortedSet<string>(StringComparer.Ordinal);
+
+            public decimal? Price(UsageSlice slice)
+            {
+                if (slice.Model is null)
+                {
+                    Unpriced.Add("(no model)");
+                    return null;
+                }
+
+                long day = slice.StartMs / 86_400_000;
+                if (!_cache.TryGetValue((slice.Model, day), out ModelPrice? price))
+                {
+                    price = _prices.Find(slice.Model, Util.TimeUtil.FromUnixMs(slice.StartMs));
+                    _cache[(slice.Model, day)] = price;
+                }
+
+                if (price is null)
+                {
+                    Unpriced.Add(slice.Model);
+                    return null;
+                }
+
+                var usage = new TokenUsage(slice.Input, slice.Output, slice.CacheWrite5m, slice.CacheWrite1h, slice.CacheRead, slice.WebSearches);
+                return CostCalculator.Price(price, usage, slice.LongContext);
+            }
+        }
+    }
+}

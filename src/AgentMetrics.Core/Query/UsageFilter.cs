@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using AgentMetrics.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AgentMetrics.Query
+{
+    /// <summary>Which requests a query covers. Text filters are PowerShell wildcards, matched case-insensitively.</summary>
+    public sealed class UsageFilter
+    {
+        /// <summary>Inclusive.</summary>
+        public DateTimeOffset? Since { get; set; }
+
+        /// <summary>Exclusive.</summary>
+        public DateTimeOffset? Until { get; set; }
+
+        public IReadOnlyList<string>? Model { get; set; }
+
+        /// <summary>Matches the project name or its full path.</summary>
+        public IReadOnlyList<string>? Project { get; set; }
+
+        public IReadOnlyList<string>? Source { get; set; }
+
+        public IReadOnlyList<string>? SessionId { get; set; }
+
+        public IReadOnlyList<string>? GitBranch { get; set; }
+
+        public IReadOnlyList<string>? Agent { get; set; }
+
+        /// <summary>
+        /// Builds the WHERE clause. Wildcards are resolved against the distinct values in the warehouse
+        /// first, so SQL sees plain IN lists and can use its indexes.
+        /// </summary>
+        internal string ToSql(Warehouse warehouse, SqliteCommand command, string alias = "")
+        {
+            var sql = new StringBuilder("WHERE 1 = 1");
+            if (Since is DateTimeOffset since)
+            {
+                sql.Append($" AND {alias}ts >= $since");
+                command.Parameters.AddWithValue("$since", Util.TimeUtil.ToUnixMs(since));
+            }
+
+            if (Until is DateTimeOffset until)
+            {
+                sql.Append($" AND {alias}ts < $until");
+                command.Parameters.AddWithValue("$until", Util.TimeUtil.ToUnixMs(until));
+            }
+
+            AddIn(warehouse, command, sql, alias, "model", Model);
+            AddIn(warehouse, command, sql, alias, "source", Source);
+            AddIn(warehouse, command, sql, alias, "session_id", SessionId);
+            AddIn(warehouse, command, sql, alias, "git_branch", GitBranch);
+            AddIn(warehouse, command, sql, alias, "agent", Agent);
+            if (Project is { Count: > 0 })
+            {
+                var names = Match(warehouse, "project", Project);
+                var paths = Match(warehouse, "project_path", Project);
+                string nameList = Parameters(command, "project", names);
+                string pathList = Parameters(command, "project_path", paths);
+                sql.Append($" AND ({alias}project IN ({nameList}) OR {alias}project_path IN ({pathList}))");
+            }
+
+            return sql.ToString();
+        }
+
+        private static void AddIn(Warehouse warehouse, SqliteCommand command, StringBuilder sql, string alias, string column, IReadOnlyList<string>? patterns)
+        {
+            if (patterns is not { Count: > 0 })
+            {
+                return;
+            }
+
+            var values = Match(warehouse, column, patterns);
+            sql.Append($" AND {alias}{column} IN ({Parameters(command, column, values)})");
+        }
+
+        private static string Parameters(SqliteCommand command, string column, IReadOnlyList<string> values)
+        {
+            if (values.Count == 0)
+            {
+                return "NULL";
+            }
+
+            var names = new List<string>();
+            for (int i = 0; i < values.Count; i++)
+            {
+                string name = $"${column}_{i}";
+                command.Parameters.AddWithValue(name, values[i]);
+                names.Add(name);
+            }
+
+            return string.Join(", ", names);
+        }
+
+        internal static IReadOnlyList<string> Match(Warehouse warehouse, string column, IEnumerable<string> patterns) =>
+            Wildcard.Select(DistinctValues(warehouse, column), patterns);
+
+        /// <summary>The distinct values of a column; also feeds the cmdlets' tab completion.</summary>
+        internal static IReadOnlyList<string> DistinctValues(Warehouse warehouse, string column)
+        {
+            using SqliteCommand command = warehouse.Command($"SELECT DISTINCT {column} FROM requests WHERE {column} IS NOT NULL AND is_synthetic = 0 ORDER BY 1;");
+            using SqliteDataReader reader = command.ExecuteReader();
+            var values = new List<string>();
+            while (reader.Read())
+            {
+                values.Add(reader.GetString(0));
+            }
+
+            return values;
+        }
+    }
+}

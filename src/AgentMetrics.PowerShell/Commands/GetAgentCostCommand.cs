@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using AgentMetrics.PowerShell.Infrastructure;
+using AgentMetrics.Query;
+
+namespace AgentMetrics.PowerShell.Commands
+{
+    /// <summary>Tokens and cost from the warehouse, aggregated in SQL and grouped by period, model, project…</summary>
+    [Cmdlet(VerbsCommon.Get, "AgentCost")]
+    [OutputType(typeof(CostSummary))]
+    public sealed class GetAgentCostCommand : UsageQueryCmdlet
+    {
+        /// <summary>How to group: Day, Week, Month, Model, Project, Source, Session, GitBranch, Agent (several allowed).</summary>
+        [Parameter(Position = 0)]
+        public CostGrouping[] By { get; set; } = new CostGrouping[0];
+
+        /// <summary>Cut days, weeks and months in UTC instead of the local time zone.</summary>
+        [Parameter]
+        public SwitchParameter Utc { get; set; }
+
+        /// <summary>Only these sessions.</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(SessionIdCompleter))]
+        public string[]? SessionId { get; set; }
+
+        protected override void End()
+        {
+            CostEngine.Validate(By);
+            using var warehouse = OpenWarehouse(Warehouse, readOnly: true);
+            CostResult result = CostEngine.Summarise(warehouse, BuildFilter(SessionId), By, new PeriodOptions { Utc = Utc.IsPresent }, LoadPrices());
+            WarnUnpriced(result.UnpricedModels);
+            foreach (CostSummary row in result.Rows)
+            {
+                WriteObject(WithView(row, CostViews.For(By)));
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using AgentMetrics.Errors;
+using AgentMetrics.Import;
+using AgentMetrics.PowerShell.Infrastructure;
+using AgentMetrics.Storage;
+
+namespace AgentMetrics.PowerShell.Commands
+{
+    /// <summary>Imports agent history into the warehouse, incrementally: unchanged files cost nothing.</summary>
+    [Cmdlet(VerbsData.Import, "AgentHistory", DefaultParameterSetName = DefaultSet)]
+    [OutputType(typeof(ImportResult))]
+    public sealed class ImportAgentHistoryCommand : AgentMetricsCmdlet
+    {
+        private const string DefaultSet = "Default";
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+        private readonly List<string> _paths = new List<string>();
+        private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+
+        /// <summary>Which sources to import; default: every source found in its default place.</summary>
+        [Parameter]
+        public AgentSource[]? Source { get; set; }
+
+        /// <summary>Folders or files to import (wildcards allowed); the kind of each is detected.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Path { get; set; }
+
+        /// <summary>Folders or files to import, taken literally (no wildcards).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[]? LiteralPath { get; set; }
+
+        /// <summary>The warehouse file; default $env:AGENTMETRICS_HOME/warehouse.db.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Warehouse { get; set; }
+
+        /// <summary>Re-read every file from the start (counts stay exact: nothing is counted twice).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void Process()
+        {
+            if (Path is not null)
+            {
+                foreach (string path in Path)
+                {
+                    try
+                    {
+                        _paths.AddRange(GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider).Where(_ => provider.Name == "FileSystem"));
+                    }
+                    catch (ItemNotFoundException ex)
+                    {
+                        WriteError(new ErrorRecord(ex, "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                    }
+                }
+            }
+
+            if (LiteralPath is not null)
+            {
+                foreach (string path in LiteralPath)
+                {
+                    string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+                    if (!System.IO.File.Exists(resolved) && !System.IO.Directory.Exists(resolved))
+                    {
+                        WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{resolved}' because it does not exist."), "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                        continue;
+                    }
+
+                    _paths.Add(resolved);
+                }
+            }
+        }
+
+        protected override void End()
+        {
+            if (ParameterSetName != DefaultSet && _paths.Count == 0)
+            {
+                return;
+            }
+
+            var options = new ImportOptions
+            {
+                Sources = Source,
+                Paths = ParameterSetName == DefaultSet ? null : _paths,
+                Force = Force.IsPresent,
+            };
+            var observer = new Observer(this);
+            IReadOnlyList<ImportResult> results;
+            using (Storage.Warehouse warehouse = OpenWarehouse(Warehouse))
+            {
+                try
+                {
+                    results = new HistoryImporter(warehouse).Import(options, observer, _cancellation.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                finally
+                {
+                    observer.Complete();
+                }
+            }
+
+            if (results.Count == 0)
+            {
+                WriteWarning("No agent history was found in the default places. Name a folder with -Path, or see Get-Help Import-AgentHistory.");
+            }
+
+            WriteObject(results, enumerateCollection: true);
+        }
+
+        protected override void StopProcessing()
+        {
+            _cancellation.Cancel();
+        }
+
+        /// <summary>Turns Core's callbacks into progress, verbose and error records; Core calls it on this thread.</summary>
+        private sealed class Observer : IImportObserver
+        {
+            private const int ActivityId = 7401;
+            private readonly ImportAgentHistoryCommand _command;
+            private readonly Stopwatch _sinceLastProgress = Stopwatch.StartNew();
+            private readonly Dictionary<string, (long Count, long FirstLine)> _malformed = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+            private bool _progressShown;
+
+            public Observer(ImportAgentHistoryCommand command)
+            {
+                _command = command;
+            }
+
+            public void Progress(ImportProgress progress)
+            {
+                if (_sinceLastProgress.ElapsedMilliseconds < 250 && progress.FilesDone != progress.FilesTotal)
+                {
+                    return;
+                }
+
+                _sinceLastProgress.Restart();
+                _progressShown = true;
+                int percent = progress.BytesTotal > 0 ? (int)Math.Min(100, progress.BytesDone * 100 / progress.BytesTotal) : 100;
+                _command.WriteProgress(new ProgressRecord(ActivityId, $"Importing {progress.Source} history", $"{progress.FilesDone} of {progress.FilesTotal} files, {progress.BytesDone / 1048576.0:0.0} of {progress.BytesTotal / 1048576.0:0.0} MB")
+                {
+                    PercentComplete = percent,
+                    CurrentOperation = progress.CurrentFile,
+                });
+            }
+
+            public void Problem(ItemProblem problem)
+            {
+                if (problem.ErrorId == "MalformedHistoryLine" && problem.File is not null)
+                {
+                    // Every skipped line is listed under -Verbose; the error stream gets one record per file.
+                    _command.WriteVerbose($"{problem.Target}: {problem.Message}");
+                    _malformed[problem.File] = _malformed.TryGetValue(problem.File, out var seen) ? (seen.Count + 1, seen.FirstLine) : (1, problem.Line ?? 0);
+                    return;
+                }
+
+                _command.WriteError(ToErrorRecord(problem));
+            }
+
+            public void Verbose(string message) => _command.WriteVerbose(message);
+
+            public void Warning(string message) => _command.WriteWarning(message);
+
+            public void Complete()
+            {
+                foreach (var pair in _malformed)
+                {
+                    var problem = new ItemProblem("MalformedHistoryLines", ErrorKind.InvalidData,
+                        $"Skipped {pair.Value.Count} malformed line(s) in '{pair.Key}', the first at line {pair.Value.FirstLine}; the rest of the file was imported. Use -Verbose to list them.",
+                        pair.Key, pair.Value.FirstLine);
+                    _command.WriteError(ToErrorRecord(problem));
+                }
+
+                if (_progressShown)
+                {
+                    _command.WriteProgress(new ProgressRecord(ActivityId, "Importing agent history", "Done") { RecordType = ProgressRecordType.Completed });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using AgentMetrics.Pricing;
+using AgentMetrics.Query;
+
+namespace AgentMetrics.PowerShell.Infrastructure
+{
+    /// <summary>The time window and filters every query cmdlet shares.</summary>
+    public abstract class UsageQueryCmdlet : AgentMetricsCmdlet
+    {
+        /// <summary>Requests at or after this time: 7d, 24h, 2w, 90m, a date or a DateTime.</summary>
+        [Parameter]
+        [Alias("After")]
+        [TimeSpecTransformation]
+        public DateTime? Since { get; set; }
+
+        /// <summary>Requests before this time (exclusive).</summary>
+        [Parameter]
+        [Alias("Before")]
+        [TimeSpecTransformation]
+        public DateTime? Until { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(ModelCompleter))]
+        public string[]? Model { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(ProjectCompleter))]
+        public string[]? Project { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(SourceCompleter))]
+        public string[]? Source { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(GitBranchCompleter))]
+        public string[]? GitBranch { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(AgentCompleter))]
+        public string[]? Agent { get; set; }
+
+        /// <summary>The warehouse file; default $env:AGENTMETRICS_HOME/warehouse.db (~/.agentmetrics/warehouse.db).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Warehouse { get; set; }
+
+        internal UsageFilter BuildFilter(IReadOnlyList<string>? sessionIds = null) => new UsageFilter
+        {
+            Since = Since.HasValue ? TimeSpec.FromDateTime(Since.Value) : (DateTimeOffset?)null,
+            Until = Until.HasValue ? TimeSpec.FromDateTime(Until.Value) : (DateTimeOffset?)null,
+            Model = Model,
+            Project = Project,
+            Source = Source,
+            GitBranch = GitBranch,
+            Agent = Agent,
+            SessionId = sessionIds,
+        };
+
+        internal static PriceBook LoadPrices() => PriceBook.LoadDefault(ShippedPricingFolder);
+
+        internal void WarnUnpriced(IReadOnlyCollection<string> models)
+        {
+            if (models.Count > 0)
+            {
+                WriteWarning($"No price for {string.Join(", ", models)}: their requests are counted with no cost (UnpricedRequests). Add them to {AgentMetricsPaths.UserPriceBook} to price them.");
+            }
+        }
+
+        /// <summary>Our POCO, with a view type name in front when a grouping has its own table view.</summary>
+        internal static PSObject WithView(object value, string? view)
+        {
+            PSObject wrapped = PSObject.AsPSObject(value);
+            if (view is not null)
+            {
+                wrapped.TypeNames.Insert(0, value.GetType().FullName + "#" + view);
+            }
+
+            return wrapped;
+        }
+    }
+}
