@@ -12,6 +12,7 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('AgentMetrics.Format.ps1xml')
     CmdletsToExport      = @(
+        'Get-AgentModelPrice'
         'Get-AgentWarehouse'
     )
     FunctionsToExport    = @()
