@@ -13,6 +13,7 @@
     FormatsToProcess     = @('AgentMetrics.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-AgentCost'
+        'Get-AgentModelPrice'
         'Get-AgentSession'
         'Get-AgentToolUsage'
         'Get-AgentWarehouse'
