@@ -1,0 +1,88 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# The public surface of the staged module on a real pwsh / Windows PowerShell (build.ps1 -Task Test runs
+# this when Pester 5 is installed). The xUnit module tests cover the same ground on the embedded engine.
+
+BeforeAll {
+    $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+    # Directory.Build.props holds the one version; the build stages the module under it.
+    $props = [xml] (Get-Content -LiteralPath (Join-Path $repoRoot 'Directory.Build.props') -Raw)
+    $script:ModuleVersion = @($props.Project.PropertyGroup.AgentMetricsVersion | Where-Object { $_ })[0]
+    $script:ManifestPath = Join-Path $repoRoot "out/AgentMetrics/$ModuleVersion/AgentMetrics.psd1"
+    if (-not (Test-Path -LiteralPath $ManifestPath)) {
+        throw "No staged module at '$ManifestPath': run ./build.ps1 first."
+    }
+
+    $script:Module = Import-Module -Name $ManifestPath -Force -PassThru
+}
+
+AfterAll {
+    Remove-Module -Name AgentMetrics -Force -ErrorAction Ignore
+}
+
+Describe 'The AgentMetrics manifest' {
+    It 'passes Test-ModuleManifest with the version from Directory.Build.props' {
+        $info = Test-ModuleManifest -Path $ManifestPath
+        $info.Name | Should -Be 'AgentMetrics'
+        $info.Version | Should -Be ([version] $ModuleVersion)
+        $info.CompatiblePSEditions | Should -Contain 'Core'
+        $info.CompatiblePSEditions | Should -Contain 'Desktop'
+    }
+
+    It 'exports exactly the cmdlets it declares, and nothing else' {
+        $declared = @((Import-PowerShellDataFile -LiteralPath $ManifestPath).CmdletsToExport | Sort-Object)
+        $exported = @((Get-Command -Module AgentMetrics).Name | Sort-Object)
+        $declared | Should -Not -BeNullOrEmpty
+        $exported | Should -Be $declared
+        $Module.ExportedFunctions.Count | Should -Be 0
+        $Module.ExportedAliases.Count | Should -Be 0
+    }
+}
+
+Describe 'Get-AgentWarehouse' {
+    BeforeAll {
+        # Keep the real ~/.agentmetrics out of the test.
+        $script:SavedHome = $env:AGENTMETRICS_HOME
+        $env:AGENTMETRICS_HOME = Join-Path $TestDrive 'home'
+    }
+
+    AfterAll {
+        $env:AGENTMETRICS_HOME = $SavedHome
+    }
+
+    It 'creates and describes an empty warehouse' {
+        $path = Join-Path $TestDrive 'w.db'
+        $info = Get-AgentWarehouse -Warehouse $path
+
+        $info.PSObject.TypeNames | Should -Contain 'AgentMetrics.WarehouseInfo'
+        $info.Path | Should -Be $path
+        $info.SchemaVersion | Should -BeGreaterThan 0
+        $info.Requests | Should -Be 0
+        $info.Sessions | Should -Be 0
+        $info.SqliteVersion | Should -Match '^3\.'
+        Test-Path -LiteralPath $path | Should -BeTrue
+    }
+
+    It 'resolves a relative -Warehouse against the current location' {
+        Push-Location -LiteralPath $TestDrive
+        try {
+            (Get-AgentWarehouse -Warehouse 'relative.db').Path | Should -Be (Join-Path $TestDrive 'relative.db')
+        }
+        finally {
+            Pop-Location
+        }
+    }
+
+    It 'fails with WarehouseOpenFailed when the folder cannot be created' {
+        $blocker = Join-Path $TestDrive 'blocker'
+        Set-Content -LiteralPath $blocker -Value 'a file, not a folder'
+
+        { Get-AgentWarehouse -Warehouse (Join-Path $blocker 'w.db') } |
+            Should -Throw -ErrorId 'WarehouseOpenFailed'
+    }
+
+    It 'renders through its list view' {
+        $text = Get-AgentWarehouse -Warehouse (Join-Path $TestDrive 'view.db') | Out-String
+        $text | Should -Match 'SchemaVersion\s+:'
+        $text | Should -Match 'Size \(MB\)\s+:'
+    }
+}
