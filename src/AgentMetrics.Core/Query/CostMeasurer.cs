@@ -11,6 +11,10 @@ namespace AgentMetrics.Query
     {
         private readonly List<UsageSlice> _slices = new List<UsageSlice>();
 
+        // Keys every slice carries whatever it was grouped by: periods come from its time bucket.
+        private static readonly CostGrouping[] AlwaysAvailable = { CostGrouping.Day, CostGrouping.Week, CostGrouping.Month, CostGrouping.Model, CostGrouping.Source };
+        private HashSet<CostGrouping>? _available;
+
         public long RowsAdded { get; private set; }
 
         public void Add(Session session)
@@ -21,6 +25,17 @@ namespace AgentMetrics.Query
 
         public void Add(CostSummary row)
         {
+            var available = new HashSet<CostGrouping>(row.Grouping);
+            available.UnionWith(AlwaysAvailable);
+            if (_available is null)
+            {
+                _available = available;
+            }
+            else
+            {
+                _available.IntersectWith(available);
+            }
+
             _slices.AddRange(row.Slices);
             RowsAdded++;
         }
@@ -33,6 +48,27 @@ namespace AgentMetrics.Query
         public CostResult Result(IReadOnlyList<CostGrouping> by, PeriodOptions periods, PriceBook prices)
         {
             CostEngine.Validate(by);
+            if (_available is not null)
+            {
+                var missing = new List<CostGrouping>();
+                foreach (CostGrouping group in by)
+                {
+                    if (!_available.Contains(group))
+                    {
+                        missing.Add(group);
+                    }
+                }
+
+                if (missing.Count > 0)
+                {
+                    throw new Errors.AgentMetricsException(
+                        "GroupingNotAvailable",
+                        Errors.ErrorKind.InvalidArgument,
+                        $"The cost rows were not grouped by {string.Join(", ", missing)}, so they cannot be regrouped by it. Add it to Get-AgentCost -By, or measure Get-AgentSession output instead.",
+                        string.Join(",", missing));
+                }
+            }
+
             return CostEngine.Fold(_slices, by, periods, prices);
         }
     }

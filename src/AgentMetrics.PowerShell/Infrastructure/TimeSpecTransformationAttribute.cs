@@ -20,6 +20,13 @@ namespace AgentMetrics.PowerShell.Infrastructure
                     return dateTime;
                 case DateTimeOffset offset:
                     return offset.LocalDateTime;
+                // PowerShell reads an unquoted 7d as the decimal literal 7 ('d' is its decimal suffix), so a
+                // number is a count of days: -Since 7d and -Since 7 both mean seven days ago.
+                case decimal _:
+                case int _:
+                case long _:
+                case double _:
+                    return DateTimeOffset.Now.AddDays(-Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)).LocalDateTime;
                 case string text:
                     try
                     {
