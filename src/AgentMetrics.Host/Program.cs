@@ -112,7 +112,9 @@ Examples:
             // The try block makes the first terminating error end the run (exit 1), as a scheduled job
             // needs; non-terminating errors (a malformed line) are reported and the run goes on.
             string rendering = plain ? "$PSStyle.OutputRendering = 'PlainText'\n" : string.Empty;
-            shell.AddScript(rendering + "try {\n" + script + "\n} catch { throw }");
+            // Catching (rather than rethrowing) keeps the pipeline alive, so Out-Default still renders what
+            // the script wrote before the failure; the error is reported after it.
+            shell.AddScript(rendering + "try {\n" + script + "\n} catch { $global:" + FailureVariable + " = $_ }");
             shell.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
             shell.AddCommand("Out-Default");
             try
@@ -121,12 +123,24 @@ Examples:
             }
             catch (RuntimeException ex)
             {
-                if (host.ExitCode.HasValue)
-                {
-                    return host.ExitCode.Value;
-                }
+                return host.ExitCode ?? Report(ex.ErrorRecord);
+            }
 
-                ErrorRecord record = ex.ErrorRecord;
+            if (host.ExitCode.HasValue)
+            {
+                return host.ExitCode.Value;
+            }
+
+            return runspace.SessionStateProxy.GetVariable(FailureVariable) is PSObject { BaseObject: ErrorRecord failure } ? Report(failure)
+                : runspace.SessionStateProxy.GetVariable(FailureVariable) is ErrorRecord direct ? Report(direct)
+                : 0;
+        }
+
+        private const string FailureVariable = "__AgentMetricsHostFailure";
+
+        private static int Report(ErrorRecord record)
+        {
+            {
                 Console.Error.WriteLine(record.ToString());
                 if (record.InvocationInfo?.PositionMessage is { Length: > 0 } position)
                 {
@@ -137,8 +151,6 @@ Examples:
                 Console.Error.WriteLine($"    + FullyQualifiedErrorId : {record.FullyQualifiedErrorId}");
                 return 1;
             }
-
-            return host.ExitCode ?? (shell.HadErrors && shell.InvocationStateInfo.State == PSInvocationState.Failed ? 1 : 0);
         }
 
         /// <summary>The module ships beside the executable as Modules/AgentMetrics/&lt;version&gt;/.</summary>
