@@ -226,6 +226,7 @@ class Gen:
         self.end_ms = calendar.timegm((y, m, d, 23, 59, 59)) * 1000
         self.start_ms = calendar.timegm((y, m, d, 0, 0, 0)) * 1000 - 59 * 86400_000
         self.root = None
+        self.gateway = 0.02   # share of responses written without requestId (API gateways)
 
     # ---------- ids ----------
     def rid(self, alphabet, n):
@@ -368,7 +369,7 @@ class Gen:
         """One API response split into per-block lines. Returns (t, last_uuid, [tool_use (id,name)])."""
         r, f = self.rng, self.fill
         mid = self.msg_id()
-        req = self.req_id() if r.random() > 0.02 else None   # a few gateway lines without requestId
+        req = self.req_id() if r.random() >= self.gateway else None   # a few gateway lines without requestId
         ctx["ctx_tokens"] += r.randint(500, 6000)
         if ctx["ctx_tokens"] > 150_000 + r.randrange(40_000):   # auto-compact
             ctx["ctx_tokens"] = r.randint(15_000, 40_000)
@@ -601,6 +602,7 @@ class Gen:
 def generate(args):
     truth = Truth()
     g = Gen(args.seed, args.end_date, truth)
+    g.gateway = args.gateway_fraction
     root = os.path.abspath(args.out)
     projects = os.path.join(root, ".claude", "projects")
     sessions = os.path.join(root, ".codex", "sessions")
@@ -630,7 +632,7 @@ def generate(args):
         g.codex_session(sessions)
     res = truth.to_json()
     res["generator"] = {"seed": args.seed, "end_date": args.end_date, "size_mb": args.size_mb,
-                        "codex_fraction": args.codex_fraction, "version": "bench-1",
+                        "codex_fraction": args.codex_fraction, "gateway_fraction": args.gateway_fraction, "version": "bench-1",
                         "seconds": round(time.time() - t0, 2)}
     with open(os.path.join(root, "truth.json"), "w") as fh:
         json.dump(res, fh, indent=1, sort_keys=True)
@@ -749,6 +751,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--end-date", default="2026-11-20")
     ap.add_argument("--codex-fraction", type=float, default=0.2)
+    ap.add_argument("--gateway-fraction", type=float, default=0.02,
+                    help="share of Claude responses without requestId (default 0.02)")
     ap.add_argument("--existing", help="existing corpus for --append-percent")
     ap.add_argument("--append-percent", type=float)
     a = ap.parse_args()
