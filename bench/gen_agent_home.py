@@ -256,7 +256,7 @@ class Gen:
     def slug(self, cwd):
         return "".join("-" if c in "/.\\:" else c for c in cwd)
 
-    def claude_session(self, projects_dir, t0=None, resume_of=None):
+    def claude_session(self, projects_dir, t0=None, resume_of=None, max_turns=400):
         """Write one main session file (+ subagent files). Returns dict describing it."""
         r = self.rng
         cwd = r.choice(PROJECTS)
@@ -291,7 +291,7 @@ class Gen:
             self.truth_from_copy(data)
             t = max(t, resume_of["end"] + r.randint(60_000, 3 * 86400_000))
             parent = resume_of["last_uuid"]
-        turns = min(400, int(r.lognormvariate(2.2, 1.0)) + 1)
+        turns = min(max_turns, int(r.lognormvariate(2.2, 1.0)) + 1)
         for _ in range(turns):
             t, parent = self.claude_turn(out, ctx, t, parent)
             t += r.randint(20_000, 1_800_000)
@@ -519,7 +519,7 @@ class Gen:
         return t
 
     # ---------- Codex ----------
-    def codex_session(self, sessions_dir, t=None):
+    def codex_session(self, sessions_dir, t=None, max_turns=300):
         r, f = self.rng, self.fill
         t = self.session_start() if t is None else t
         sid = self.uuid()
@@ -534,7 +534,7 @@ class Gen:
         out.w('{"timestamp":"%s","type":"session_meta","payload":{"id":"%s","timestamp":"%s","cwd":%s,"originator":"codex_cli_rs","cli_version":"%s","instructions":null,"source":"cli","model_provider":"openai","git":{"commit_hash":"%040x","branch":%s,"repository_url":"git@github.com:acme/%s.git"}}}\n' % (
             ts0, sid, ts0, jstr(cwd), r.choice(["0.46.0", "0.50.0", "0.60.0"]), r.getrandbits(160), jstr(r.choice(BRANCHES)), cwd.rsplit("/", 1)[-1]))
         out.w('{"timestamp":"%s","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"<environment_context>\\n  <cwd>%s</cwd>\\n  <approval_policy>on-request</approval_policy>\\n  <sandbox_mode>workspace-write</sandbox_mode>\\n  <network_access>restricted</network_access>\\n  <shell>bash</shell>\\n</environment_context>"}]}}\n' % (ts0, jstr(cwd)[1:-1]))
-        turns = min(300, int(r.lognormvariate(1.8, 1.0)) + 1)
+        turns = min(max_turns, int(r.lognormvariate(1.8, 1.0)) + 1)
         for _ in range(turns):
             t = self.codex_turn(out, st, t)
             t += r.randint(20_000, 1_200_000)
@@ -690,7 +690,7 @@ def append(args):
     touched = 0
     # Claude: continue existing sessions with new turns
     ci = 0
-    while written < budget * 0.8 * 0.85 and ci < len(mains):
+    while written < budget * 0.8 * 0.7 and ci < len(mains):
         path = mains[ci]; ci += 1
         lines, size = tail_json_lines(path, 1 << 20)
         env = [o for o in lines if o.get("sessionId") and o.get("timestamp") and not o.get("isSidechain")]
@@ -711,7 +711,7 @@ def append(args):
         touched += 1
     # a few new Claude sessions, dated at the end of the window
     for _ in range(3):
-        s = g.claude_session(projects, t0=g.end_ms - r.randint(3600_000, 20 * 3600_000))
+        s = g.claude_session(projects, t0=g.end_ms - r.randint(3600_000, 20 * 3600_000), max_turns=1)
         written += s["bytes"]
     xi = 0
     while written < budget * 0.97 and xi < len(rollouts):
@@ -732,7 +732,7 @@ def append(args):
         g.codex_turn(out, st, last_ms + r.randint(60_000, 3600_000))
         written += out.close()
         touched += 1
-    s = g.codex_session(sessions, t=g.end_ms - r.randint(3600_000, 10 * 3600_000))
+    s = g.codex_session(sessions, t=g.end_ms - r.randint(3600_000, 10 * 3600_000), max_turns=1)
     written += s["bytes"]
     res = truth.to_json(base)
     res["generator"] = dict(base["generator"])

@@ -7,6 +7,7 @@
 #   BENCH_MAX_SECONDS=5400 whole-run budget; later steps are skipped when exceeded
 #   AGENTMETRICS_DLL=...   our host (default: <repo>/src/AgentMetrics.Host/bin/Release/net10.0/agentmetrics.dll)
 #   SEED=1                 generator seed
+#   AM_CLAUDE_ONLY=1       import only <corpus>/.claude (builds without the Codex reader)
 # Results: bench/results/<timestamp>.md and .json (git-ignored); scratch: bench/work/ (git-ignored).
 set -u -o pipefail
 
@@ -86,9 +87,11 @@ timed() {
 }
 
 ps_script() {  # ps_script TEMPLATE CORPUS WAREHOUSE
-  local s="$1"; s="${s//@C@/$2}"; s="${s//@W@/$3}"; printf '%s' "$s"
+  local s="$1" p="'$2/.claude','$2/.codex'"
+  [ "${AM_CLAUDE_ONLY:-0}" = 1 ] && p="'$2/.claude'"   # for builds that do not read Codex yet
+  s="${s//@P@/$p}"; s="${s//@C@/$2}"; s="${s//@W@/$3}"; printf '%s' "$s"
 }
-COLD_T='Import-AgentHistory -Path '"'"'@C@/.claude'"'"','"'"'@C@/.codex'"'"' -Warehouse '"'"'@W@'"'"' | Out-Null; Get-AgentCost -By Day -Utc -Warehouse '"'"'@W@'"'"''
+COLD_T='Import-AgentHistory -Path @P@ -Warehouse '"'"'@W@'"'"' | Out-Null; Get-AgentCost -By Day -Utc -Warehouse '"'"'@W@'"'"''
 TOTALS_T='Get-AgentCost -By Day,Model -Utc -Warehouse '"'"'@W@'"'"' | ForEach-Object { "$($_.Date.ToString('"'"'yyyy-MM-dd'"'"'))`t$($_.Model)`t$($_.InputTokens)`t$($_.OutputTokens)`t$($_.CacheWriteTokens)`t$($_.CacheReadTokens)" }'
 QUERY_T='$w='"'"'@W@'"'"'
 function Measure-Q([scriptblock]$q) { & $q | Out-Null; $r = foreach ($i in 1..3) { $sw=[Diagnostics.Stopwatch]::StartNew(); & $q | Out-Null; $sw.ElapsedMilliseconds }; ($r | Sort-Object)[1] }
