@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# AgentMetrics vs ccusage benchmark. One command:   bench/run.sh [SIZE_MB ...]   (default: 100)
+#   e.g. bench/run.sh 100        bench/run.sh 100 1000
+# Environment knobs:
+#   REPS=3                 runs per measurement (median reported)
+#   CMD_TIMEOUT=900        seconds per single command
+#   BENCH_MAX_SECONDS=5400 whole-run budget; later steps are skipped when exceeded
+#   AGENTMETRICS_DLL=...   our host (default: <repo>/src/AgentMetrics.Host/bin/Release/net10.0/agentmetrics.dll)
+#   SEED=1                 generator seed
+#   AM_CLAUDE_ONLY=1       import only <corpus>/.claude (builds without the Codex reader)
+# Results: bench/results/<timestamp>.md and .json (git-ignored); scratch: bench/work/ (git-ignored).
+set -u -o pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$BENCH")"
+WORK="$BENCH/work"
+RESULTS="$BENCH/results"
+mkdir -p "$WORK" "$RESULTS"
+SIZES=("$@"); [ ${#SIZES[@]} -eq 0 ] && SIZES=(100)
+REPS="${REPS:-3}"
+CMD_TIMEOUT="${CMD_TIMEOUT:-900}"
+BENCH_MAX_SECONDS="${BENCH_MAX_SECONDS:-5400}"
+SEED="${SEED:-1}"
+AM_DLL="${AGENTMETRICS_DLL:-$REPO/src/AgentMetrics.Host/bin/Release/net10.0/agentmetrics.dll}"
+TS="$(date -u +%Y%m%dT%H%M%SZ)"
+MEAS="$WORK/measure-$TS.jsonl"
+LOG="$WORK/run-$TS.log"
+DEADLINE=$(( $(date +%s) + BENCH_MAX_SECONDS ))
+PY=python3
+: > "$MEAS"
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$LOG" >&2; }
+time_left() { [ "$(date +%s)" -lt "$DEADLINE" ]; }
+
+# ---------------------------------------------------------------- prerequisites
+if [ ! -x /usr/bin/time ]; then
+  log "installing GNU time"
+  (apt-get update -qq && apt-get install -y -qq time) >>"$LOG" 2>&1 || { log "need /usr/bin/time"; exit 1; }
+fi
+
+PEER_DIR="$WORK/peer"
+PEER_BIN="$PEER_DIR/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
+if [ ! -f "$PEER_BIN" ]; then
+  log "installing ccusage into $PEER_DIR"
+  mkdir -p "$PEER_DIR"
+  # The launcher (ccusage@20.0.26, src/cli.js) resolves its platform binary with
+  # require.resolve('@ccusage/ccusage-linux-x64/bin/ccusage'); 20.0.26 of that package is not served,
+  # so we install 20.0.24 at top level, where require.resolve finds it.
+  (cd "$PEER_DIR" && timeout 600 npm install --no-audit --no-fund --loglevel=error \
+      ccusage@20.0.26 @ccusage/ccusage-linux-x64@20.0.24) >>"$LOG" 2>&1 || { log "npm install failed (see $LOG)"; exit 1; }
+fi
+chmod +x "$PEER_BIN" 2>/dev/null
+PEER_LAUNCHER="$PEER_DIR/node_modules/ccusage/src/cli.js"
+PEER_VERSION="$(node "$PEER_LAUNCHER" --version 2>/dev/null | tail -1)"
+log "peer: $PEER_VERSION (launcher ccusage@20.0.26 -> native $PEER_BIN); timing the native binary directly"
+
+OURS_STATE="missing"
+if [ -f "$AM_DLL" ]; then
+  if timeout 120 env AGENTMETRICS_HOME="$WORK/probe" dotnet "$AM_DLL" -Command \
+      "if (Get-Command Import-AgentHistory -ErrorAction SilentlyContinue) { 'HAVE-IMPORT' }" 2>>"$LOG" | grep -q HAVE-IMPORT; then
+    OURS_STATE="ok"
+  else
+    OURS_STATE="no-cmdlets"
+  fi
+fi
+log "agentmetrics: $AM_DLL -> $OURS_STATE"
+
+# ---------------------------------------------------------------- measurement primitives
+# record TOOL SCENARIO SIZE TIMEFILE [extra-json]
+record() {
+  local tool="$1" sc="$2" size="$3" tf="$4" extra="${5:-}"
+  read -r wall rss st < <($PY "$BENCH/benchlib.py" time "$tf")
+  local ok=true; [ "$st" = "0" ] || ok=false
+  echo "{\"tool\":\"$tool\",\"scenario\":\"$sc\",\"size\":\"$size\",\"wall_s\":$wall,\"rss_mb\":$rss,\"exit\":$st,\"ok\":$ok${extra:+,$extra}}" >> "$MEAS"
+  log "$tool $sc ${size}MB: wall ${wall}s rss ${rss}MB exit $st"
+}
+pending() { echo "{\"tool\":\"agentmetrics\",\"scenario\":\"$1\",\"size\":\"$2\",\"pending\":true,\"ok\":false,\"state\":\"$OURS_STATE\"}" >> "$MEAS"; }
+
+# timed OUTFILE -- command...   (GNU time -v, per-command timeout)
+timed() {
+  local out="$1"; shift
+  local tf="$out.time"
+  timeout "$CMD_TIMEOUT" /usr/bin/time -v -o "$tf" "$@" > "$out" 2>"$out.err"
+  local rc=$?
+  [ $rc -eq 124 ] && echo "Exit status: 124" >> "$tf"
+  echo "$tf"
+}
+
+ps_script() {  # ps_script TEMPLATE CORPUS WAREHOUSE
+  local s="$1" p="'$2/.claude','$2/.codex'"
+  [ "${AM_CLAUDE_ONLY:-0}" = 1 ] && p="'$2/.claude'"   # for builds that do not read Codex yet
+  s="${s//@P@/$p}"; s="${s//@C@/$2}"; s="${s//@W@/$3}"; printf '%s' "$s"
+}
+COLD_T='Import-AgentHistory -Path @P@ -Warehouse '"'"'@W@'"'"' | Out-Null; Get-AgentCost -By Day -Utc -Warehouse '"'"'@W@'"'"''
+TOTALS_T='Get-AgentCost -By Day,Model -Utc -Warehouse '"'"'@W@'"'"' | ForEach-Object { "$($_.Date.ToString('"'"'yyyy-MM-dd'"'"'))`t$($_.Model)`t$($_.InputTokens)`t$($_.OutputTokens)`t$($_.CacheWriteTokens)`t$($_.CacheReadTokens)" }'
+QUERY_T='$w='"'"'@W@'"'"'
+function Measure-Q([scriptblock]$q) { & $q | Out-Null; $r = foreach ($i in 1..3) { $sw=[Diagnostics.Stopwatch]::StartNew(); & $q | Out-Null; $sw.ElapsedMilliseconds }; ($r | Sort-Object)[1] }
+"QUERY-COST`t$(Measure-Q { Get-AgentCost -By Day,Model -Warehouse $w })"
+"QUERY-SESSION`t$(Measure-Q { Get-AgentSession -Since 7d -Warehouse $w })"'
+
+# ---------------------------------------------------------------- per size
+for SIZE in "${SIZES[@]}"; do
+  time_left || { log "time budget exhausted; skipping size $SIZE"; break; }
+  C="$WORK/corpus-$SIZE"
+  S="$WORK/am-$SIZE"; W="$S/warehouse.db"
+  # commands are arrays (not functions) so that timeout and /usr/bin/time can exec them
+  PEER=(env -i PATH="/usr/bin:/bin" HOME="$C" CLAUDE_CONFIG_DIR="$C/.claude" CODEX_HOME="$C/.codex" TZ=UTC "$PEER_BIN")
+  OURS=(env AGENTMETRICS_HOME="$S" HOME="$C" dotnet "$AM_DLL" -Command)
+  D="$WORK/out-$SIZE"; rm -rf "$D"; mkdir -p "$D"
+  rm -rf "$C"
+  log "generating ${SIZE} MB corpus in $C (seed $SEED)"
+  tf=$(timed "$D/gen.out" $PY "$BENCH/gen_agent_home.py" --out "$C" --size-mb "$SIZE" --seed "$SEED")
+  MB=$($PY -c "import json;f=json.load(open('$C/truth.json'))['files'];print(round((f['claude']['bytes']+f['codex']['bytes'])/1048576,1))")
+  read -r gw _ _ < <($PY "$BENCH/benchlib.py" time "$tf")
+  record generator gen "$SIZE" "$tf" "\"corpus_mb\":$MB,\"mb_s\":$($PY -c "print(round($MB/max($gw,0.001),1))")"
+
+  # warm the page cache for both tools
+  timeout "$CMD_TIMEOUT" "${PEER[@]}" daily --json --offline -z UTC > /dev/null 2>&1
+
+  # peer: stateless, every run reads everything (cold = warm for ccusage)
+  for i in $(seq "$REPS"); do
+    time_left || break
+    tf=$(timed "$D/ccusage-daily-$i.json" "${PEER[@]}" daily --json --offline -z UTC); record ccusage cold "$SIZE" "$tf"
+  done
+  cp "$D/ccusage-daily-1.json" "$D/ccusage-daily.json" 2>/dev/null
+  for i in $(seq "$REPS"); do
+    time_left || break
+    tf=$(timed "$D/ccusage-warm-$i.json" "${PEER[@]}" daily --json --offline -z UTC); record ccusage warm "$SIZE" "$tf"
+  done
+  for i in $(seq "$REPS"); do   # Codex-only report (ccusage 20 reads Codex rollouts)
+    time_left || break
+    tf=$(timed "$D/ccusage-codex-$i.json" "${PEER[@]}" codex daily --json --offline -z UTC); record ccusage codex "$SIZE" "$tf"
+  done
+
+  # ours
+  if [ "$OURS_STATE" = ok ]; then
+    for i in $(seq "$REPS"); do
+      time_left || break
+      rm -rf "$S"; mkdir -p "$S"
+      tf=$(timed "$D/am-cold-$i.out" "${OURS[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record agentmetrics cold "$SIZE" "$tf"
+    done
+    for i in $(seq "$REPS"); do
+      time_left || break
+      tf=$(timed "$D/am-warm-$i.out" "${OURS[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record agentmetrics warm "$SIZE" "$tf"
+    done
+    if time_left; then
+      tf=$(timed "$D/am-query.out" "${OURS[@]}" "$(ps_script "$QUERY_T" "$C" "$W")")
+      qc=$(awk -F'\t' '/^QUERY-COST/{print $2}' "$D/am-query.out"); qs=$(awk -F'\t' '/^QUERY-SESSION/{print $2}' "$D/am-query.out")
+      echo "{\"tool\":\"agentmetrics\",\"scenario\":\"query-cost\",\"size\":\"$SIZE\",\"ms\":${qc:-null},\"ok\":$([ -n "$qc" ] && echo true || echo false)}" >> "$MEAS"
+      echo "{\"tool\":\"agentmetrics\",\"scenario\":\"query-session\",\"size\":\"$SIZE\",\"ms\":${qs:-null},\"ok\":$([ -n "$qs" ] && echo true || echo false)}" >> "$MEAS"
+      log "query: Get-AgentCost -By Day,Model ${qc:-?} ms; Get-AgentSession -Since 7d ${qs:-?} ms"
+      timeout "$CMD_TIMEOUT" "${OURS[@]}" "$(ps_script "$TOTALS_T" "$C" "$W")" > "$D/am-totals.tsv" 2>"$D/am-totals.err"
+    fi
+  else
+    for sc in cold warm append query-cost query-session; do pending "$sc" "$SIZE"; done
+  fi
+  OURS_ARG=(); [ "$OURS_STATE" = ok ] && OURS_ARG=(--ours "$D/am-totals.tsv")
+  $PY "$BENCH/benchlib.py" compare --truth "$C/truth.json" --ccusage "$D/ccusage-daily.json" "${OURS_ARG[@]}" \
+      --out "$D/compare.json" > "$D/compare.txt" 2>&1
+  sed -i "1i totals check, ${SIZE} MB corpus (truth = generator's truth.json under FORMATS.md rules):" "$D/compare.txt"
+  cat "$D/compare.txt" | tee -a "$LOG" >&2
+
+  # append scenario: generator appends ~1% (new ids, later timestamps) before each rep
+  for i in $(seq "$REPS"); do
+    time_left || break
+    $PY "$BENCH/gen_agent_home.py" --existing "$C" --append-percent 1 --seed $((SEED * 1000 + i)) >>"$LOG" 2>&1
+    tf=$(timed "$D/ccusage-append-$i.json" "${PEER[@]}" daily --json --offline -z UTC); record ccusage append "$SIZE" "$tf"
+    if [ "$OURS_STATE" = ok ]; then
+      tf=$(timed "$D/am-append-$i.out" "${OURS[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record agentmetrics append "$SIZE" "$tf"
+    fi
+  done
+done
+
+# ---------------------------------------------------------------- report
+CMP=(); for SIZE in "${SIZES[@]}"; do [ -f "$WORK/out-$SIZE/compare.txt" ] && CMP+=(--compare "$WORK/out-$SIZE/compare.txt"); done
+HDR="Run $TS on $(nproc) cores, $(free -m | awk '/Mem:/{print $2}') MB RAM. Peer: ccusage $PEER_VERSION native binary (\`daily --json --offline -z UTC\`, Claude+Codex). Ours: $AM_DLL ($OURS_STATE). Median of $REPS runs; wall time and peak RSS from /usr/bin/time -v. ccusage keeps no state, so its cold, warm and append rows are full re-reads of the corpus."
+$PY "$BENCH/benchlib.py" report --measure "$MEAS" --out-md "$RESULTS/$TS.md" --out-json "$RESULTS/$TS.json" --header "$HDR" "${CMP[@]}"
+log "results: $RESULTS/$TS.md  $RESULTS/$TS.json  (log $LOG)"
