@@ -62,6 +62,7 @@ CREATE TABLE requests (
 );
 CREATE INDEX requests_ts ON requests (ts);
 CREATE INDEX requests_session ON requests (source, session_id, ts);
+CREATE INDEX requests_agent ON requests (source, agent_id) WHERE agent_id IS NOT NULL;
 
 CREATE TABLE tool_calls (
     source       TEXT    NOT NULL,

@@ -58,13 +58,14 @@ ON CONFLICT (source, session_id) DO UPDATE SET
 
         private const string UpsertAgentTypeSql = @"
 INSERT INTO agent_types (source, agent_id, agent_type) VALUES ($source, $agentId, $type)
-ON CONFLICT (source, agent_id) DO UPDATE SET agent_type = excluded.agent_type;
-UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND agent_id = $agentId;
-UPDATE tool_calls SET agent = 'claude-code/' || $type
- WHERE source = $source AND request_key IN (SELECT dedup_key FROM requests WHERE source = $source AND agent_id = $agentId);";
+ON CONFLICT (source, agent_id) DO UPDATE SET agent_type = excluded.agent_type WHERE agent_type <> excluded.agent_type;";
+
+        // Requests read before their subagent's type was known take the type now (indexed by agent_id).
+        private const string RelabelAgentSql = @"
+UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND agent_id = $agentId AND agent IS NOT 'claude-code/' || $type;";
 
         private readonly Warehouse _warehouse;
-        private readonly Dictionary<string, SqliteCommand> _commands = new Dictionary<string, SqliteCommand>();
+        private readonly Dictionary<string, Statement> _commands = new Dictionary<string, Statement>();
 
         public WarehouseWriter(Warehouse warehouse)
         {
@@ -78,65 +79,129 @@ UPDATE tool_calls SET agent = 'claude-code/' || $type
             using SqliteTransaction tx = _warehouse.BeginWrite();
             foreach (var pair in batch.AgentTypes)
             {
-                Run(UpsertAgentTypeSql, tx, ("$source", sourceName), ("$agentId", pair.Key), ("$type", pair.Value));
+                if (Prepared(UpsertAgentTypeSql, tx, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value) > 0)
+                {
+                    Prepared(RelabelAgentSql, tx, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value);
+                }
             }
 
-            SqliteCommand upsert = Prepared(UpsertRequestSql, tx);
-            foreach (RequestRecord r in batch.Requests)
+            Statement upsert = Prepared(UpsertRequestSql, tx, "$source", "$key", "$requestId", "$session", "$ts", "$model", "$agent", "$agentId", "$projectPath", "$project",
+                "$branch", "$version", "$operation", "$input", "$output", "$cw5m", "$cw1h", "$cacheRead", "$reasoning", "$web",
+                "$weight", "$synthetic", "$success", "$duration", "$reportedCost", "$fileStart", "$file", "$line");
+            foreach (RequestRecord r in Winners(batch.Requests))
             {
-                Bind(upsert, ("$source", sourceName), ("$key", r.DedupKey), ("$requestId", r.RequestId), ("$session", r.SessionId), ("$ts", r.Ts),
-                    ("$model", r.Model), ("$agent", r.Agent), ("$agentId", r.AgentId), ("$projectPath", r.ProjectPath), ("$project", r.Project),
-                    ("$branch", r.GitBranch), ("$version", r.ClientVersion), ("$operation", r.Operation), ("$input", r.Input), ("$output", r.Output),
-                    ("$cw5m", r.CacheWrite5m), ("$cw1h", r.CacheWrite1h), ("$cacheRead", r.CacheRead), ("$reasoning", r.Reasoning), ("$web", r.WebSearches),
-                    ("$weight", r.Weight), ("$synthetic", r.IsSynthetic ? 1 : 0), ("$success", r.Success.HasValue ? (r.Success.Value ? 1 : 0) : (object?)null),
-                    ("$duration", r.DurationMs), ("$reportedCost", r.ReportedCost), ("$fileStart", r.FileStartTs), ("$file", r.FilePath), ("$line", r.Line));
-                upsert.ExecuteNonQuery();
+                upsert.Execute(sourceName, r.DedupKey, r.RequestId, r.SessionId, r.Ts, r.Model, r.Agent, r.AgentId, r.ProjectPath, r.Project,
+                    r.GitBranch, r.ClientVersion, r.Operation, r.Input, r.Output, r.CacheWrite5m, r.CacheWrite1h, r.CacheRead, r.Reasoning, r.WebSearches,
+                    r.Weight, r.IsSynthetic ? 1 : 0, r.Success.HasValue ? (r.Success.Value ? 1 : 0) : (object?)null,
+                    r.DurationMs, r.ReportedCost, r.FileStartTs, r.FilePath, r.Line);
             }
 
-            SqliteCommand toolCall = Prepared(InsertToolCallSql, tx);
+            Statement toolCall = Prepared(InsertToolCallSql, tx, "$source", "$callId", "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent");
+            var seenCalls = new HashSet<string>(StringComparer.Ordinal);
             foreach (ToolCallRecord c in batch.ToolCalls)
             {
-                Bind(toolCall, ("$source", sourceName), ("$callId", c.CallId), ("$requestKey", c.RequestKey), ("$session", c.SessionId), ("$name", c.Name),
-                    ("$ts", c.Ts), ("$sidechain", c.IsSidechain ? 1 : 0), ("$agent", c.Agent));
-                toolCall.ExecuteNonQuery();
+                if (seenCalls.Add(c.CallId))
+                {
+                    toolCall.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
+                }
             }
 
-            SqliteCommand toolResult = Prepared(UpsertToolResultSql, tx);
+            Statement toolResult = Prepared(UpsertToolResultSql, tx, "$source", "$callId", "$ts", "$isError", "$duration");
             foreach (ToolResultRecord t in batch.ToolResults)
             {
-                Bind(toolResult, ("$source", sourceName), ("$callId", t.CallId), ("$ts", t.Ts), ("$isError", t.IsError ? 1 : 0), ("$duration", t.DurationMs));
-                toolResult.ExecuteNonQuery();
+                toolResult.Execute(sourceName, t.CallId, t.Ts, t.IsError ? 1 : 0, t.DurationMs);
             }
 
-            SqliteCommand report = Prepared(UpsertSessionReportSql, tx);
+            Statement report = Prepared(UpsertSessionReportSql, tx, "$source", "$session", "$cost", "$api", "$tool", "$total", "$added", "$removed", "$usage");
             foreach (SessionReportRecord s in batch.SessionReports)
             {
-                Bind(report, ("$source", sourceName), ("$session", s.SessionId), ("$cost", s.ReportedCost), ("$api", s.ApiDurationMs), ("$tool", s.ToolDurationMs),
-                    ("$total", s.TotalDurationMs), ("$added", s.LinesAdded), ("$removed", s.LinesRemoved), ("$usage", s.ModelUsageJson));
-                report.ExecuteNonQuery();
+                report.Execute(sourceName, s.SessionId, s.ReportedCost, s.ApiDurationMs, s.ToolDurationMs, s.TotalDurationMs, s.LinesAdded, s.LinesRemoved, s.ModelUsageJson);
             }
 
             manifest.Save(_warehouse, tx);
             tx.Commit();
         }
 
-        private void Run(string sql, SqliteTransaction tx, params (string Name, object? Value)[] parameters)
+        private Statement Prepared(string sql, SqliteTransaction tx, params string[] parameterOrder)
         {
-            using SqliteCommand command = _warehouse.Command(sql, tx);
-            Bind(command, parameters);
-            command.ExecuteNonQuery();
-        }
-
-        private SqliteCommand Prepared(string sql, SqliteTransaction tx)
-        {
-            if (!_commands.TryGetValue(sql, out SqliteCommand? command))
+            if (!_commands.TryGetValue(sql, out Statement? statement))
             {
-                command = _warehouse.Command(sql, tx);
-                _commands[sql] = command;
+                statement = new Statement(_warehouse.Command(sql, tx), parameterOrder);
+                _commands[sql] = statement;
             }
 
-            command.Transaction = tx;
-            return command;
+            statement.Command.Transaction = tx;
+            return statement;
+        }
+
+        /// <summary>
+        /// The copies of one request that a batch holds (a response split over lines, streamed partials)
+        /// reduced to the one the warehouse would keep, by the same order as the upsert's WHERE clause.
+        /// </summary>
+        internal static IEnumerable<RequestRecord> Winners(List<RequestRecord> requests)
+        {
+            var best = new Dictionary<string, RequestRecord>(requests.Count, StringComparer.Ordinal);
+            foreach (RequestRecord candidate in requests)
+            {
+                if (!best.TryGetValue(candidate.DedupKey, out RequestRecord? current) || Beats(candidate, current))
+                {
+                    best[candidate.DedupKey] = candidate;
+                }
+            }
+
+            return best.Values;
+        }
+
+        private static bool Beats(RequestRecord a, RequestRecord b)
+        {
+            if (a.Weight != b.Weight)
+            {
+                return a.Weight > b.Weight;
+            }
+
+            if (a.Ts != b.Ts)
+            {
+                return a.Ts < b.Ts;
+            }
+
+            long aStart = a.FileStartTs ?? long.MaxValue, bStart = b.FileStartTs ?? long.MaxValue;
+            if (aStart != bStart)
+            {
+                return aStart < bStart;
+            }
+
+            int byPath = string.CompareOrdinal(a.FilePath ?? string.Empty, b.FilePath ?? string.Empty);
+            return byPath != 0 ? byPath < 0 : a.Line < b.Line;
+        }
+
+        /// <summary>A prepared command whose parameters are bound by position, without name look-ups per row.</summary>
+        private sealed class Statement : IDisposable
+        {
+            private readonly SqliteParameter[] _parameters;
+
+            public Statement(SqliteCommand command, string[] names)
+            {
+                Command = command;
+                _parameters = new SqliteParameter[names.Length];
+                for (int i = 0; i < names.Length; i++)
+                {
+                    _parameters[i] = command.Parameters.Add(new SqliteParameter(names[i], DBNull.Value));
+                }
+            }
+
+            public SqliteCommand Command { get; }
+
+            public int Execute(params object?[] values)
+            {
+                for (int i = 0; i < values.Length; i++)
+                {
+                    _parameters[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                return Command.ExecuteNonQuery();
+            }
+
+            public void Dispose() => Command.Dispose();
         }
 
         internal static void Bind(SqliteCommand command, params (string Name, object? Value)[] parameters)
@@ -157,9 +222,9 @@ UPDATE tool_calls SET agent = 'claude-code/' || $type
 
         public void Dispose()
         {
-            foreach (SqliteCommand command in _commands.Values)
+            foreach (Statement statement in _commands.Values)
             {
-                command.Dispose();
+                statement.Dispose();
             }
         }
     }

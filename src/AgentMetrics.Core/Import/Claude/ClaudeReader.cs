@@ -91,6 +91,41 @@ namespace AgentMetrics.Import.Claude
                 return LineOutcome.Empty;
             }
 
+            // Most bytes are tool results and file snapshots. Lines that can hold nothing we count are
+            // only checked for shape; tool results are read with a forward-only reader. A last line without
+            // a newline always gets a full parse: it may be torn, and then it must not be consumed.
+            if (line.HasNewline && context.FirstTs is not null && span.IndexOf("usage"u8) < 0 && span.IndexOf("cost-state"u8) < 0)
+            {
+                if (!LooksLikeObject(span))
+                {
+                    return LineOutcome.Malformed;
+                }
+
+                return span.IndexOf("tool_result"u8) < 0 || ToolResultScanner.TryRead(span, batch) ? LineOutcome.Parsed : ParseFully(line, context, batch);
+            }
+
+            return ParseFully(line, context, batch);
+        }
+
+        private static bool LooksLikeObject(ReadOnlySpan<byte> span)
+        {
+            int first = 0;
+            while (first < span.Length && (span[first] == (byte)' ' || span[first] == (byte)'\t'))
+            {
+                first++;
+            }
+
+            int last = span.Length - 1;
+            while (last > first && (span[last] == (byte)' ' || span[last] == (byte)'\t' || span[last] == (byte)'\r'))
+            {
+                last--;
+            }
+
+            return first < span.Length && span[first] == (byte)'{' && span[last] == (byte)'}';
+        }
+
+        private LineOutcome ParseFully(RawLine line, FileContext context, ImportBatch batch)
+        {
             JsonDocument document;
             try
             {

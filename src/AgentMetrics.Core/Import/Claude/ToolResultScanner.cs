@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace AgentMetrics.Import.Claude
+{
+    /// <summary>
+    /// Reads a user line's tool_result outcomes with a forward-only reader, skipping the (often large)
+    /// payloads without building a document. Returns false for anything unexpected, so the caller can
+    /// fall back to a full parse.
+    /// </summary>
+    internal static class ToolResultScanner
+    {
+        public static bool TryRead(ReadOnlySpan<byte> json, ImportBatch batch)
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            string? type = null;
+            long? ts = null;
+            var results = new List<ToolResultRecord>();
+            try
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return false;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("type"u8))
+                    {
+                        reader.Read();
+                        type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("timestamp"u8))
+                    {
+                        reader.Read();
+                        ts = reader.TokenType == JsonTokenType.String ? Json.ParseTimestamp(reader.GetString()) : null;
+                    }
+                    else if (reader.ValueTextEquals("message"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            ReadMessage(ref reader, results);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+
+                if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                {
+                    return false;
+                }
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+
+            if (type != "user")
+            {
+                return false;
+            }
+
+            foreach (ToolResultRecord result in results)
+            {
+                result.Ts = ts;
+                batch.ToolResults.Add(result);
+            }
+
+            return true;
+        }
+
+        private static void ReadMessage(ref Utf8JsonReader reader, List<ToolResultRecord> results)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool content = reader.ValueTextEquals("content"u8);
+                reader.Read();
+                if (!content || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    string? blockType = null, callId = null;
+                    bool isError = false;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("type"u8))
+                        {
+                            reader.Read();
+                            blockType = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        }
+                        else if (reader.ValueTextEquals("tool_use_id"u8))
+                        {
+                            reader.Read();
+                            callId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        }
+                        else if (reader.ValueTextEquals("is_error"u8))
+                        {
+                            reader.Read();
+                            isError = reader.TokenType == JsonTokenType.True;
+                        }
+                        else
+                        {
+                            reader.Read();
+                            reader.Skip();
+                        }
+                    }
+
+                    if (blockType == "tool_result" && !string.IsNullOrEmpty(callId))
+                    {
+                        results.Add(new ToolResultRecord { CallId = callId!, IsError = isError });
+                    }
+                }
+            }
+        }
+    }
+}
