@@ -104,6 +104,25 @@ namespace AgentMetrics.Import.Claude
                 return span.IndexOf("tool_result"u8) < 0 || ToolResultScanner.TryRead(span, batch) ? LineOutcome.Parsed : ParseFully(line, context, batch);
             }
 
+            if (line.HasNewline && AssistantLineScanner.TryRead(span, out ResponseFields? fields, out long? ts))
+            {
+                if (context.FirstTs is null && ts is not null)
+                {
+                    context.FirstTs = ts;
+                }
+
+                if (fields is not null)
+                {
+                    Emit(fields, line, context, batch);
+                    if (context.File.Hints.TryGetValue(AgentTypeHint, out string? agentType) && fields.AgentId is { Length: > 0 } agentId)
+                    {
+                        batch.AgentTypes[agentId] = agentType;
+                    }
+                }
+
+                return LineOutcome.Parsed;
+            }
+
             return ParseFully(line, context, batch);
         }
 
@@ -210,56 +229,32 @@ namespace AgentMetrics.Import.Claude
 
         private void ReadResponse(JsonElement envelope, JsonElement message, JsonElement outer, long? ts, RawLine line, FileContext context, ImportBatch batch, bool isProgressCopy, string? agentId = null)
         {
-            batch.UsageLines++;
             JsonElement usage = message.Obj("usage")!.Value;
-            string? model = message.Str("model");
-            string? messageId = message.Str("id");
-            bool sidechain = isProgressCopy ? envelope.Bool("isSidechain") ?? true : outer.Bool("isSidechain") ?? false;
-            agentId ??= outer.Str("agentId");
-            string? cwd = outer.Str("cwd");
-
-            long cacheCreation = usage.Long("cache_creation_input_tokens");
-            long write1h = 0;
-            long write5m = cacheCreation;
-            if (usage.Obj("cache_creation") is JsonElement breakdown)
+            var fields = new ResponseFields
             {
-                // The total is authoritative; the breakdown says how much of it was the 1-hour kind.
-                write1h = breakdown.Long("ephemeral_1h_input_tokens");
-                long breakdown5m = breakdown.Long("ephemeral_5m_input_tokens");
-                if (cacheCreation == 0)
-                {
-                    cacheCreation = breakdown5m + write1h;
-                }
-
-                write5m = Math.Max(0, cacheCreation - write1h);
-            }
-
-            string? uuid = outer.Str("uuid");
-            var request = new RequestRecord
-            {
-                DedupKey = messageId ?? ("line:" + (envelope.Str("uuid") ?? uuid ?? context.File.Path + ":" + line.Number)),
+                MessageId = message.Str("id"),
+                Model = message.Str("model"),
                 RequestId = envelope.Str("requestId"),
                 SessionId = outer.Str("sessionId"),
-                Ts = ts ?? context.FirstTs ?? 0,
-                Model = model,
-                AgentId = sidechain ? agentId : null,
-                Agent = sidechain ? SubagentLabel(context, agentId) : MainAgent,
-                ProjectPath = cwd,
-                Project = ProjectName(cwd),
+                Ts = ts,
+                IsSidechain = isProgressCopy ? envelope.Bool("isSidechain") ?? true : outer.Bool("isSidechain") ?? false,
+                AgentId = agentId ?? outer.Str("agentId"),
+                Cwd = outer.Str("cwd"),
                 GitBranch = outer.Str("gitBranch"),
-                ClientVersion = outer.Str("version"),
+                Version = outer.Str("version"),
+                Uuid = envelope.Str("uuid") ?? outer.Str("uuid"),
                 Input = usage.Long("input_tokens"),
                 Output = usage.Long("output_tokens"),
-                CacheWrite5m = write5m,
-                CacheWrite1h = write1h,
+                CacheCreation = usage.Long("cache_creation_input_tokens"),
                 CacheRead = usage.Long("cache_read_input_tokens"),
                 WebSearches = usage.Obj("server_tool_use") is JsonElement server ? server.Long("web_search_requests") : 0,
-                IsSynthetic = model == "<synthetic>",
-                FileStartTs = context.FirstTs,
-                FilePath = context.File.Path,
-                Line = line.Number,
             };
-            batch.Requests.Add(request);
+            if (usage.Obj("cache_creation") is JsonElement breakdown)
+            {
+                fields.HasBreakdown = true;
+                fields.Ephemeral5m = breakdown.Long("ephemeral_5m_input_tokens");
+                fields.Ephemeral1h = breakdown.Long("ephemeral_1h_input_tokens");
+            }
 
             if (message.TryGet("content", out JsonElement content) && content.ValueKind == JsonValueKind.Array)
             {
@@ -267,22 +262,79 @@ namespace AgentMetrics.Import.Claude
                 {
                     if (block.Str("type") == "tool_use" && block.Str("id") is { Length: > 0 } callId)
                     {
-                        batch.ToolCalls.Add(new ToolCallRecord
-                        {
-                            CallId = callId,
-                            RequestKey = request.DedupKey,
-                            SessionId = request.SessionId,
-                            Name = block.Str("name") ?? "(unnamed)",
-                            Ts = request.Ts,
-                            IsSidechain = sidechain,
-                            Agent = request.Agent,
-                        });
+                        fields.AddToolUse(callId, block.Str("name"));
                     }
+                }
+            }
+
+            Emit(fields, line, context, batch);
+        }
+
+        /// <summary>The counting rules, applied to one response copy however it was read.</summary>
+        internal static void Emit(ResponseFields fields, RawLine line, FileContext context, ImportBatch batch)
+        {
+            batch.UsageLines++;
+            long cacheCreation = fields.CacheCreation;
+            long write1h = 0;
+            long write5m = cacheCreation;
+            if (fields.HasBreakdown)
+            {
+                // The total is authoritative; the breakdown says how much of it was the 1-hour kind.
+                write1h = fields.Ephemeral1h;
+                if (cacheCreation == 0)
+                {
+                    cacheCreation = fields.Ephemeral5m + write1h;
+                }
+
+                write5m = Math.Max(0, cacheCreation - write1h);
+            }
+
+            bool sidechain = fields.IsSidechain;
+            var request = new RequestRecord
+            {
+                DedupKey = fields.MessageId ?? ("line:" + (fields.Uuid ?? context.File.Path + ":" + line.Number)),
+                RequestId = fields.RequestId,
+                SessionId = fields.SessionId,
+                Ts = fields.Ts ?? context.FirstTs ?? 0,
+                Model = fields.Model,
+                AgentId = sidechain ? fields.AgentId : null,
+                Agent = sidechain ? SubagentLabel(context, fields.AgentId) : MainAgent,
+                ProjectPath = fields.Cwd,
+                Project = ProjectName(fields.Cwd),
+                GitBranch = fields.GitBranch,
+                ClientVersion = fields.Version,
+                Input = fields.Input,
+                Output = fields.Output,
+                CacheWrite5m = write5m,
+                CacheWrite1h = write1h,
+                CacheRead = fields.CacheRead,
+                WebSearches = fields.WebSearches,
+                IsSynthetic = fields.Model == "<synthetic>",
+                FileStartTs = context.FirstTs,
+                FilePath = context.File.Path,
+                Line = line.Number,
+            };
+            batch.Requests.Add(request);
+
+            if (fields.ToolUses is not null)
+            {
+                foreach (var (callId, name) in fields.ToolUses)
+                {
+                    batch.ToolCalls.Add(new ToolCallRecord
+                    {
+                        CallId = callId,
+                        RequestKey = request.DedupKey,
+                        SessionId = request.SessionId,
+                        Name = name ?? "(unnamed)",
+                        Ts = request.Ts,
+                        IsSidechain = sidechain,
+                        Agent = request.Agent,
+                    });
                 }
             }
         }
 
-        private static string SubagentLabel(FileContext context, string? agentId) =>
+        internal static string SubagentLabel(FileContext context, string? agentId) =>
             context.File.Hints.TryGetValue(AgentTypeHint, out string? type) ? MainAgent + "/" + type : MainAgent + "/subagent";
 
         private static void ReadToolResults(JsonElement root, long? ts, ImportBatch batch)

@@ -1,0 +1,304 @@
+using System;
+using System.Text.Json;
+
+namespace AgentMetrics.Import.Claude
+{
+    /// <summary>
+    /// Reads an assistant line's envelope, model, usage and tool_use blocks with a forward-only reader —
+    /// no document, text blocks skipped — into <see cref="ResponseFields"/>. Anything else (progress,
+    /// user, cost-state lines, invalid JSON) returns false and takes the full-parse path.
+    /// </summary>
+    internal static class AssistantLineScanner
+    {
+        public static bool TryRead(ReadOnlySpan<byte> json, out ResponseFields? fields, out long? timestamp)
+        {
+            fields = null;
+            timestamp = null;
+            var reader = new Utf8JsonReader(json);
+            var found = new ResponseFields();
+            bool isAssistant = false, hasUsage = false;
+            try
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return false;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("type"u8))
+                    {
+                        reader.Read();
+                        isAssistant = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("assistant"u8);
+                        if (!isAssistant)
+                        {
+                            return false;
+                        }
+                    }
+                    else if (reader.ValueTextEquals("timestamp"u8))
+                    {
+                        found.Ts = Json.ParseTimestamp(ReadString(ref reader));
+                    }
+                    else if (reader.ValueTextEquals("sessionId"u8))
+                    {
+                        found.SessionId = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("cwd"u8))
+                    {
+                        found.Cwd = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("gitBranch"u8))
+                    {
+                        found.GitBranch = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("version"u8))
+                    {
+                        found.Version = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("requestId"u8))
+                    {
+                        found.RequestId = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("uuid"u8))
+                    {
+                        found.Uuid = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("agentId"u8))
+                    {
+                        found.AgentId = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("isSidechain"u8))
+                    {
+                        reader.Read();
+                        found.IsSidechain = reader.TokenType == JsonTokenType.True;
+                    }
+                    else if (reader.ValueTextEquals("message"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            hasUsage = ReadMessage(ref reader, found);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+
+                if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                {
+                    return false;
+                }
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+
+            if (!isAssistant)
+            {
+                return false;
+            }
+
+            timestamp = found.Ts;
+            fields = hasUsage ? found : null;
+            return true;
+        }
+
+        private static string? ReadString(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                return reader.GetString();
+            }
+
+            reader.Skip();
+            return null;
+        }
+
+        private static long ReadLong(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.Number)
+            {
+                reader.Skip();
+                return 0;
+            }
+
+            return reader.TryGetInt64(out long whole) ? whole : (long)Math.Round(reader.GetDouble());
+        }
+
+        private static bool ReadMessage(ref Utf8JsonReader reader, ResponseFields found)
+        {
+            bool hasUsage = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8))
+                {
+                    found.MessageId = ReadString(ref reader);
+                }
+                else if (reader.ValueTextEquals("model"u8))
+                {
+                    found.Model = ReadString(ref reader);
+                }
+                else if (reader.ValueTextEquals("usage"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        hasUsage = true;
+                        ReadUsage(ref reader, found);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("content"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        ReadContent(ref reader, found);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            return hasUsage;
+        }
+
+        private static void ReadUsage(ref Utf8JsonReader reader, ResponseFields found)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("input_tokens"u8))
+                {
+                    found.Input = ReadLong(ref reader);
+                }
+                else if (reader.ValueTextEquals("output_tokens"u8))
+                {
+                    found.Output = ReadLong(ref reader);
+                }
+                else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
+                {
+                    found.CacheCreation = ReadLong(ref reader);
+                }
+                else if (reader.ValueTextEquals("cache_read_input_tokens"u8))
+                {
+                    found.CacheRead = ReadLong(ref reader);
+                }
+                else if (reader.ValueTextEquals("cache_creation"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    found.HasBreakdown = true;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("ephemeral_5m_input_tokens"u8))
+                        {
+                            found.Ephemeral5m = ReadLong(ref reader);
+                        }
+                        else if (reader.ValueTextEquals("ephemeral_1h_input_tokens"u8))
+                        {
+                            found.Ephemeral1h = ReadLong(ref reader);
+                        }
+                        else
+                        {
+                            reader.Read();
+                            reader.Skip();
+                        }
+                    }
+                }
+                else if (reader.ValueTextEquals("server_tool_use"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("web_search_requests"u8))
+                        {
+                            found.WebSearches = ReadLong(ref reader);
+                        }
+                        else
+                        {
+                            reader.Read();
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+
+        private static void ReadContent(ref Utf8JsonReader reader, ResponseFields found)
+        {
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                bool isToolUse = false;
+                string? id = null, name = null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("type"u8))
+                    {
+                        reader.Read();
+                        isToolUse = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("tool_use"u8);
+                    }
+                    else if (reader.ValueTextEquals("id"u8))
+                    {
+                        id = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("name"u8))
+                    {
+                        name = ReadString(ref reader);
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+
+                if (isToolUse && !string.IsNullOrEmpty(id))
+                {
+                    found.AddToolUse(id!, name);
+                }
+            }
+        }
+    }
+}
