@@ -86,3 +86,49 @@ Describe 'Get-AgentWarehouse' {
         $text | Should -Match 'Size \(MB\)\s+:'
     }
 }
+
+Describe 'Importing and querying the shared fixture' {
+    BeforeAll {
+        $script:Fixture = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../../shared/fixtures'))
+        $script:Truth = Get-Content -LiteralPath (Join-Path $Fixture 'agent-home.truth.json') -Raw | ConvertFrom-Json
+        $script:Warehouse = Join-Path $TestDrive 'fixture.db'
+        $script:Result = Import-AgentHistory -Path (Join-Path $Fixture 'agent-home/.claude') -Warehouse $Warehouse -ErrorAction SilentlyContinue
+    }
+
+    It 'emits one ImportResult for Claude' {
+        $Result.PSObject.TypeNames | Should -Contain 'AgentMetrics.ImportResult'
+        $Result.Source | Should -Be 'Claude'
+        $Result.RequestsAdded | Should -BeGreaterThan 0
+    }
+
+    It 'gives every UTC day and model exactly the truth' {
+        $rows = Get-AgentCost -By Day, Model -Utc -Warehouse $Warehouse
+        foreach ($day in $Truth.claude.daily.PSObject.Properties) {
+            foreach ($model in $day.Value.models.PSObject.Properties) {
+                $row = $rows | Where-Object { $_.Date.ToString('yyyy-MM-dd') -eq $day.Name -and $_.Model -eq $model.Name }
+                $row.InputTokens | Should -Be $model.Value.input
+                $row.OutputTokens | Should -Be $model.Value.output
+                $row.CacheReadTokens | Should -Be $model.Value.cache_read
+                $row.Requests | Should -Be $model.Value.messages
+            }
+        }
+    }
+
+    It 'measures sessions to exactly what Get-AgentCost gives' {
+        $direct = Get-AgentCost -By Model -Since 2026-10-01 -Warehouse $Warehouse
+        $measured = Get-AgentSession -Since 2026-10-01 -Warehouse $Warehouse | Measure-AgentCost -By Model
+        ($measured | ForEach-Object { "$($_.Model) $($_.TotalTokens) $($_.CostUsd)" }) |
+            Should -Be ($direct | ForEach-Object { "$($_.Model) $($_.TotalTokens) $($_.CostUsd)" })
+    }
+
+    It 'adds nothing on a second import' {
+        $again = Import-AgentHistory -Path (Join-Path $Fixture 'agent-home/.claude') -Warehouse $Warehouse -ErrorAction SilentlyContinue
+        $again.RequestsAdded | Should -Be 0
+        $again.FilesRead | Should -Be 0
+    }
+
+    It 'renders the cost table through its view' {
+        $text = Get-AgentCost -By Day, Model -Utc -Warehouse $Warehouse | Out-String
+        $text | Should -Match 'Date\s+Model\s+Requests'
+    }
+}
