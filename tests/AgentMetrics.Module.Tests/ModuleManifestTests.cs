@@ -77,10 +77,23 @@ namespace AgentMetrics.Module.Tests
         }
 
         [Fact]
+        public void CoreAndItsDependenciesLoadInTheModulesPrivateLoadContext()
+        {
+            using var scratch = new AgentMetrics.Tests.Shared.ScratchFolder();
+            using var ps = new PowerShellSession();
+            var names = ps.Run(@"
+                $info = Get-AgentWarehouse -Warehouse $args[0]
+                [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($info.GetType().Assembly).Name
+                $sqlite = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.Data.Sqlite' }
+                $sqlite | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }", scratch.File("w.db")).ThrowIfFailed().Output.Select(o => o.BaseObject.ToString()).ToArray();
+            Assert.Equal(new[] { "AgentMetrics", "AgentMetrics" }, names);
+        }
+
+        [Fact]
         public void ThirdPartyAssembliesStayOutOfTheModuleRootAndNativeSqliteShipsForEveryPlatform()
         {
             string bin = Path.Combine(BuildPaths.StagedModule, "bin");
-            Assert.Equal(new[] { "AgentMetrics.PowerShell.dll" }, Directory.GetFiles(bin, "*.dll").Select(Path.GetFileName).ToArray());
+            Assert.Equal(new[] { "AgentMetrics.PowerShell.LoadContext.dll", "AgentMetrics.PowerShell.dll" }, Directory.GetFiles(bin, "*.dll").Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray());
             foreach (string dependency in new[] { "YamlDotNet.dll", "Microsoft.Data.Sqlite.dll", "SQLitePCLRaw.core.dll", "AgentMetrics.Core.dll" })
             {
                 Assert.True(File.Exists(Path.Combine(bin, "Dependencies", dependency)), dependency);

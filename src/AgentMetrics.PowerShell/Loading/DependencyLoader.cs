@@ -46,17 +46,37 @@ namespace AgentMetrics.PowerShell.Loading
             }
         }
 
-        // Kept in its own method so the JIT never meets AssemblyLoadContext on .NET Framework.
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void InstallLoadContext() => ModuleLoadContext.Register(DependencyFolder);
+        private const string LoadContextAssembly = "AgentMetrics.PowerShell.LoadContext.dll";
 
-        private static void InstallDesktopResolver()
+        // The load context lives in its own .NET 8 assembly (netstandard2.0 has no AssemblyLoadContext).
+        // Should it fail to load (an older runtime), the module still works, only without isolation.
+        private static void InstallLoadContext()
+        {
+            try
+            {
+                Assembly context = Assembly.LoadFrom(Path.Combine(BinFolder, LoadContextAssembly));
+                context.GetType("AgentMetrics.PowerShell.Loading.ModuleLoadContext", throwOnError: true)!
+                    .GetMethod("Register", BindingFlags.Public | BindingFlags.Static)!
+                    .Invoke(null, new object[] { DependencyFolder });
+            }
+            catch (Exception ex) when (ex is IOException || ex is BadImageFormatException || ex is TypeLoadException || ex is TargetInvocationException)
+            {
+                InstallResolver();
+            }
+        }
+
+        private static void InstallResolver()
         {
             AppDomain.CurrentDomain.AssemblyResolve += (_, args) =>
             {
                 string candidate = Path.Combine(DependencyFolder, new AssemblyName(args.Name).Name + ".dll");
                 return File.Exists(candidate) ? Assembly.LoadFrom(candidate) : null;
             };
+        }
+
+        private static void InstallDesktopResolver()
+        {
+            InstallResolver();
 
             string native = NativePlatform.SqlitePath(DependencyFolder);
             if (File.Exists(native))

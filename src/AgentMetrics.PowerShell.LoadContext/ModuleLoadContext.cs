@@ -7,13 +7,14 @@ using System.Runtime.Loader;
 namespace AgentMetrics.PowerShell.Loading
 {
     /// <summary>The private load context that holds AgentMetrics.Core and its third-party dependencies.</summary>
-    internal sealed class ModuleLoadContext : AssemblyLoadContext
+    public sealed class ModuleLoadContext : AssemblyLoadContext
     {
         private static ModuleLoadContext? _instance;
         private readonly string _folder;
         private readonly HashSet<string> _privateAssemblies;
 
         private ModuleLoadContext(string folder)
+            : base("AgentMetrics")
         {
             _folder = folder;
             _privateAssemblies = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -23,6 +24,7 @@ namespace AgentMetrics.PowerShell.Loading
             }
         }
 
+        /// <summary>Called once by the cmdlet assembly's loader, through reflection.</summary>
         public static void Register(string folder)
         {
             _instance = new ModuleLoadContext(folder);
