@@ -5,7 +5,7 @@
 #   REPS=3                 runs per measurement (median reported)
 #   CMD_TIMEOUT=900        seconds per single command
 #   BENCH_MAX_SECONDS=5400 whole-run budget; later steps are skipped when exceeded
-#   AGENTMETRICS_DLL=...   our host (default: <repo>/src/AgentMetrics.Host/bin/Release/net10.0/agentmetrics.dll)
+#   AGENTMETRICS_DLL=...   our host (default: published ReadyToRun from this checkout into bench/work/host)
 #   SEED=1                 generator seed
 #   AM_CLAUDE_ONLY=1       import only <corpus>/.claude (builds without the Codex reader)
 # Results: bench/results/<timestamp>.md and .json (git-ignored); scratch: bench/work/ (git-ignored).
@@ -21,7 +21,7 @@ REPS="${REPS:-3}"
 CMD_TIMEOUT="${CMD_TIMEOUT:-900}"
 BENCH_MAX_SECONDS="${BENCH_MAX_SECONDS:-5400}"
 SEED="${SEED:-1}"
-AM_DLL="${AGENTMETRICS_DLL:-$REPO/src/AgentMetrics.Host/bin/Release/net10.0/agentmetrics.dll}"
+AM_DLL="${AGENTMETRICS_DLL:-}"
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
 MEAS="$WORK/measure-$TS.jsonl"
 LOG="$WORK/run-$TS.log"
@@ -53,6 +53,15 @@ chmod +x "$PEER_BIN" 2>/dev/null
 PEER_LAUNCHER="$PEER_DIR/node_modules/ccusage/src/cli.js"
 PEER_VERSION="$(node "$PEER_LAUNCHER" --version 2>/dev/null | tail -1)"
 log "peer: $PEER_VERSION (launcher ccusage@20.0.26 -> native $PEER_BIN); timing the native binary directly"
+
+# Our host as a user gets it: published ReadyToRun for this machine (the engine's start-up is mostly JIT).
+if [ -z "$AM_DLL" ]; then
+  RID="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
+  log "publishing agentmetrics ($RID, ReadyToRun) into $WORK/host"
+  timeout 900 dotnet publish "$REPO/src/AgentMetrics.Host" -c Release -r "$RID" --self-contained false \
+      -p:PublishReadyToRun=true -o "$WORK/host" >>"$LOG" 2>&1 || { log "publish failed (see $LOG)"; exit 1; }
+  AM_DLL="$WORK/host/agentmetrics.dll"
+fi
 
 OURS_STATE="missing"
 if [ -f "$AM_DLL" ]; then
