@@ -93,8 +93,14 @@ namespace AgentMetrics.Import.Codex
                     context.FirstTs = ts;
                 }
 
+                string? type = root.Str("type");
+                if (type == "response_item" && payload.Str("type") is "message" or "reasoning")
+                {
+                    return LineOutcome.Parsed; // the bulk of a rollout: nothing here changes the counts.
+                }
+
                 RolloutState state = RolloutState.Load(context);
-                switch (root.Str("type"))
+                switch (type)
                 {
                     case "session_meta":
                         ReadSessionMeta(payload, ts, state);
