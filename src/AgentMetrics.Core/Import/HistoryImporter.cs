@@ -5,7 +5,10 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using AgentMetrics.Errors;
+using AgentMetrics.Import.AgentHub;
 using AgentMetrics.Import.Claude;
+using AgentMetrics.Import.Codex;
+using AgentMetrics.Import.LlmTelemetry;
 using AgentMetrics.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -20,6 +23,12 @@ namespace AgentMetrics.Import
         public IReadOnlyList<string>? Paths { get; set; }
 
         public bool Force { get; set; }
+
+        /// <summary>
+        /// The caller's current folder, for sources that live beside the work (llm-telemetry's default
+        /// .llm-telemetry/). Core cannot know PowerShell's location; null means the process's folder.
+        /// </summary>
+        public string? WorkingDirectory { get; set; }
 
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
     }
@@ -61,7 +70,7 @@ namespace AgentMetrics.Import
     {
         private const int BatchRecords = 20000;
 
-        private static readonly SourceReader[] Readers = { new ClaudeReader() };
+        private static readonly SourceReader[] Readers = { new ClaudeReader(), new CodexReader(), new AgentHubReader(), new LlmTelemetryReader() };
 
         private readonly Warehouse _warehouse;
 
@@ -101,17 +110,26 @@ namespace AgentMetrics.Import
                         throw new AgentMetricsException("PathNotFound", ErrorKind.ObjectNotFound, $"Cannot find '{path}'.", path);
                     }
 
-                    SourceReader? reader = byReader.Keys.FirstOrDefault(r => r.Recognises(path));
+                    // Every reader is asked, not only the wanted ones: a path of a kind -Source left out is
+                    // skipped (that is what narrowing means), while a path of no known kind is an error.
+                    SourceReader? reader = Readers.FirstOrDefault(r => r.Recognises(path));
                     if (reader is null)
                     {
-                        string kinds = string.Join(", ", byReader.Keys.Select(r => r.Source));
+                        string kinds = string.Join(", ", Readers.Select(r => r.Source));
                         throw new AgentMetricsException(
                             "UnrecognisedHistoryPath",
                             ErrorKind.InvalidArgument,
-                            $"'{path}' does not look like agent history of a kind AgentMetrics reads ({kinds}). Give a Claude config folder, its projects folder or a transcript .jsonl.",
+                            $"'{path}' does not look like agent history of a kind AgentMetrics reads ({kinds}). Give a Claude config or projects folder, a Codex home or sessions folder, an agenthub metrics folder, an llm-telemetry folder, or one of their files.",
                             path);
                     }
 
+                    if (!byReader.ContainsKey(reader))
+                    {
+                        observer.Verbose($"{path} is {reader.Source} history, which -Source leaves out; skipped.");
+                        continue;
+                    }
+
+                    observer.Verbose($"{path}: {reader.Source} history.");
                     byReader[reader].Add(path);
                 }
 
@@ -119,11 +137,12 @@ namespace AgentMetrics.Import
             }
             else
             {
+                string workingDirectory = options.WorkingDirectory ?? Environment.CurrentDirectory;
                 foreach (SourceReader reader in wanted)
                 {
-                    var roots = reader.DefaultRoots().Where(r => Directory.Exists(r) || File.Exists(r)).ToList();
+                    var roots = reader.DefaultRoots(workingDirectory).Where(r => Directory.Exists(r) || File.Exists(r)).ToList();
                     observer.Verbose(roots.Count == 0
-                        ? $"{reader.Source}: no history in its default places ({string.Join(", ", reader.DefaultRoots())})."
+                        ? $"{reader.Source}: no history in its default places ({string.Join(", ", reader.DefaultRoots(workingDirectory))})."
                         : $"{reader.Source}: found {string.Join(", ", roots)}.");
                     if (roots.Count > 0)
                     {
@@ -165,6 +184,12 @@ namespace AgentMetrics.Import
                 if (!force && manifest is not null && manifest.Size == info.Length && manifest.MtimeMs == mtime)
                 {
                     result.FilesUnchanged++;
+                }
+                else if (reader.ReadsWholeFile)
+                {
+                    manifest ??= new FileManifest { Source = reader.Source, Path = file.Path };
+                    ReadDocument(reader, file, manifest, info.Length, mtime, writer, result, observer);
+                    result.FilesRead++;
                 }
                 else
                 {
@@ -253,6 +278,58 @@ namespace AgentMetrics.Import
             // A torn tail stays unconsumed, but the file's size and mtime are recorded as seen: while the agent
             // leaves it as it is the file is unchanged; once the line is finished, reading resumes before it.
             Flush(reader, writer, batch, manifest, context, stream, consumedBytes, consumedLines, size, mtime, partial: false, result);
+        }
+
+        /// <summary>
+        /// A whole-document file (rewritten by its writer, never appended): parsed whole every time it changes.
+        /// Its records are keyed by their identity, so the records it had before are upserts, not additions.
+        /// </summary>
+        private void ReadDocument(SourceReader reader, DiscoveredFile file, FileManifest manifest, long size, long mtime, WarehouseWriter writer,
+            ImportResult result, IImportObserver observer)
+        {
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                observer.Problem(new ItemProblem("HistoryFileUnreadable", ex is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, $"Cannot read '{file.Path}': {ex.Message}", file.Path, null));
+                return;
+            }
+
+            using (stream)
+            {
+                var context = new FileContext(file, null, null);
+                var batch = new ImportBatch();
+                bool parsed;
+                try
+                {
+                    parsed = reader.ParseDocument(stream, context, batch);
+                }
+                catch (IOException ex)
+                {
+                    observer.Problem(new ItemProblem("HistoryFileUnreadable", ErrorKind.ReadError, $"Cannot read '{file.Path}': {ex.Message}", file.Path, null));
+                    return;
+                }
+
+                if (!parsed)
+                {
+                    // Recorded as seen all the same: the same broken bytes are not reported again on every import,
+                    // and the writer's next rewrite changes size or mtime, so it is read again then.
+                    batch.Clear();
+                    manifest.Malformed = 1;
+                    result.MalformedLines++;
+                    observer.Problem(new ItemProblem("MalformedHistoryFile", ErrorKind.InvalidData, $"Skipped '{file.Path}': not a valid {reader.Source} document.", file.Path, null));
+                }
+                else
+                {
+                    manifest.Malformed = 0;
+                }
+
+                result.BytesRead += stream.Length;
+                Flush(reader, writer, batch, manifest, context, stream, stream.Length, 0, size, mtime, partial: false, result);
+            }
         }
 
         private void Flush(SourceReader reader, WarehouseWriter writer, ImportBatch batch, FileManifest manifest, FileContext context, Stream stream,

@@ -37,6 +37,9 @@ namespace AgentMetrics.Import
 
         /// <summary>Opaque parser state (Codex running totals), saved in the same transaction as the data.</summary>
         public string? State { get; set; }
+
+        /// <summary>The reader's parsed form of <see cref="State"/>, so it is not parsed again for every line.</summary>
+        public object? Parsed { get; set; }
     }
 
     internal enum LineOutcome
@@ -57,7 +60,8 @@ namespace AgentMetrics.Import
         public abstract AgentSource Source { get; }
 
         /// <summary>The places this source lives by default on this machine (existing or not).</summary>
-        public abstract IEnumerable<string> DefaultRoots();
+        /// <param name="workingDirectory">The caller's current folder (PowerShell's location, not the process's).</param>
+        public abstract IEnumerable<string> DefaultRoots(string workingDirectory);
 
         /// <summary>True when <paramref name="path"/> (a folder or file) looks like this source's data.</summary>
         public abstract bool Recognises(string path);
@@ -65,8 +69,19 @@ namespace AgentMetrics.Import
         /// <summary>Every data file under a root (a folder or a single file), in a stable order.</summary>
         public abstract IEnumerable<DiscoveredFile> Discover(string root);
 
-        /// <summary>Parses one line into <paramref name="batch"/>.</summary>
-        public abstract LineOutcome ParseLine(RawLine line, FileContext context, ImportBatch batch);
+        /// <summary>
+        /// True for sources whose files are whole JSON documents rewritten by their writer (not appended):
+        /// a changed file is parsed whole by <see cref="ParseDocument"/> and recorded as fully consumed.
+        /// </summary>
+        public virtual bool ReadsWholeFile => false;
+
+        /// <summary>Parses one line into <paramref name="batch"/> (line-based sources).</summary>
+        public virtual LineOutcome ParseLine(RawLine line, FileContext context, ImportBatch batch) =>
+            throw new System.NotSupportedException($"{Source} files are read whole, not by line.");
+
+        /// <summary>Parses a whole document into <paramref name="batch"/>; false when it is not a document of this kind.</summary>
+        public virtual bool ParseDocument(Stream stream, FileContext context, ImportBatch batch) =>
+            throw new System.NotSupportedException($"{Source} files are read by line, not whole.");
 
         protected static IEnumerable<string> SafeEnumerateFiles(string folder, string pattern)
         {

@@ -12,20 +12,25 @@ namespace AgentMetrics.Query
         {
             using SqliteCommand command = warehouse.Command(string.Empty);
             string where = filter.ToSql(warehouse, command, "r.");
-            string sourceKey = bySource ? "t.source" : "NULL";
+            string sourceKey = bySource ? "r.source" : "NULL";
+            // A call takes its response's time, model, project and session; a call no response reported (agenthub's
+            // tool records stand alone) keeps its own time, session and agent, so filters on those still apply.
             command.CommandText = $@"
-SELECT t.name, {sourceKey}, count(*),
+SELECT r.name, {sourceKey}, count(*),
        sum(CASE WHEN res.is_error = 1 THEN 1 ELSE 0 END),
        sum(CASE WHEN res.call_id IS NULL THEN 1 ELSE 0 END),
-       sum(t.is_sidechain),
-       sum(CASE WHEN res.ts >= t.ts THEN res.ts - t.ts ELSE 0 END),
-       sum(CASE WHEN res.ts >= t.ts THEN 1 ELSE 0 END)
-FROM tool_calls t
-JOIN requests r ON r.source = t.source AND r.dedup_key = t.request_key
-LEFT JOIN tool_results res ON res.source = t.source AND res.call_id = t.call_id
+       sum(r.is_sidechain),
+       sum(CASE WHEN res.ts >= r.call_ts THEN res.ts - r.call_ts ELSE 0 END),
+       sum(CASE WHEN res.ts >= r.call_ts THEN 1 ELSE 0 END)
+FROM (SELECT t.name, t.source, t.call_id, t.ts AS call_ts, t.is_sidechain,
+             coalesce(req.ts, t.ts) AS ts, req.model AS model, coalesce(req.session_id, t.session_id) AS session_id,
+             req.git_branch AS git_branch, coalesce(req.agent, t.agent) AS agent, req.project AS project, req.project_path AS project_path
+      FROM tool_calls t
+      LEFT JOIN requests req ON req.source = t.source AND req.dedup_key = t.request_key) r
+LEFT JOIN tool_results res ON res.source = r.source AND res.call_id = r.call_id
 {where}
-GROUP BY t.name, {sourceKey}
-ORDER BY count(*) DESC, t.name;";
+GROUP BY r.name, {sourceKey}
+ORDER BY count(*) DESC, r.name;";
             var rows = new List<ToolUsage>();
             using SqliteDataReader reader = command.ExecuteReader();
             while (reader.Read())

@@ -22,7 +22,7 @@ namespace AgentMetrics.PowerShell.Commands
         private readonly List<string> _paths = new List<string>();
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
 
-        /// <summary>Which sources to import; default: every source found in its default place.</summary>
+        /// <summary>Which sources to import; default: every source found in its default place (or every kind given by -Path).</summary>
         [Parameter]
         public AgentSource[]? Source { get; set; }
 
@@ -92,6 +92,8 @@ namespace AgentMetrics.PowerShell.Commands
                 Sources = Source,
                 Paths = ParameterSetName == DefaultSet ? null : _paths,
                 Force = Force.IsPresent,
+                // llm-telemetry lives in the folder the user works in: PowerShell's location, not the process's.
+                WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
             };
             var observer = new Observer(this);
             IReadOnlyList<ImportResult> results;

@@ -18,7 +18,7 @@ namespace AgentMetrics.Import.Claude
 
         public override AgentSource Source => AgentSource.Claude;
 
-        public override IEnumerable<string> DefaultRoots()
+        public override IEnumerable<string> DefaultRoots(string workingDirectory)
         {
             string? configured = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR");
             if (!string.IsNullOrWhiteSpace(configured))
@@ -34,15 +34,31 @@ namespace AgentMetrics.Import.Claude
         {
             if (File.Exists(path))
             {
-                return path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !IsCodexRollout(path);
+                return path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !IsOtherAgentsFile(path);
             }
 
-            return Directory.Exists(Path.Combine(path, "projects"))
-                || string.Equals(Path.GetFileName(path.TrimEnd('/', '\\')), "projects", StringComparison.OrdinalIgnoreCase)
-                || (Directory.Exists(path) && !Directory.Exists(Path.Combine(path, "sessions")) && SafeEnumerateFiles(path, "*.jsonl").Any(f => !IsCodexRollout(f)));
+            if (!Directory.Exists(path))
+            {
+                return false;
+            }
+
+            if (Directory.Exists(Path.Combine(path, "projects")) || string.Equals(Path.GetFileName(path.TrimEnd('/', '\\')), "projects", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            // A bare folder of transcripts (one project's folder, a copied subset) is Claude's only when none of
+            // its .jsonl files belongs to another agent: Codex homes and telemetry stores are JSONL too.
+            if (Directory.Exists(Path.Combine(path, "sessions")) || Directory.Exists(Path.Combine(path, "archived_sessions")))
+            {
+                return false;
+            }
+
+            var files = SafeEnumerateFiles(path, "*.jsonl").ToList();
+            return files.Count > 0 && !files.Any(IsOtherAgentsFile);
         }
 
-        private static bool IsCodexRollout(string file) => Path.GetFileName(file).StartsWith("rollout-", StringComparison.Ordinal);
+        private static bool IsOtherAgentsFile(string file) => Codex.CodexReader.IsRollout(file) || LlmTelemetry.LlmTelemetryReader.IsStoreFile(file);
 
         public override IEnumerable<DiscoveredFile> Discover(string root)
         {

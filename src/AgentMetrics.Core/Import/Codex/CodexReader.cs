@@ -1,0 +1,397 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using AgentMetrics.Import.Claude;
+
+namespace AgentMetrics.Import.Codex
+{
+    /// <summary>
+    /// Codex CLI rollouts: sessions/**/rollout-*.jsonl and archived_sessions/** under $CODEX_HOME (else
+    /// ~/.codex), read under the counting rules of FORMATS.md §2. token_count events carry running totals,
+    /// so the reader keeps the file's last total (and model, session, pending tool calls) in
+    /// <see cref="FileContext.State"/>, which the importer saves with the manifest: an append resumes with
+    /// exactly the baseline the previous import ended on.
+    /// </summary>
+    internal sealed class CodexReader : SourceReader
+    {
+        public const string MainAgent = "codex";
+        public const string SubagentAgent = "codex/subagent";
+
+        public override AgentSource Source => AgentSource.Codex;
+
+        public override IEnumerable<string> DefaultRoots(string workingDirectory)
+        {
+            string? configured = Environment.GetEnvironmentVariable("CODEX_HOME");
+            return new[] { string.IsNullOrWhiteSpace(configured) ? Path.Combine(AgentMetricsPaths.UserHome, ".codex") : configured!.Trim() };
+        }
+
+        public static bool IsRollout(string file) =>
+            Path.GetFileName(file).StartsWith("rollout-", StringComparison.Ordinal) && file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>A rollout file, or a folder holding rollouts anywhere below it (a Codex home, sessions/, a day folder).</summary>
+        public override bool Recognises(string path)
+        {
+            if (File.Exists(path))
+            {
+                return IsRollout(path);
+            }
+
+            return Directory.Exists(path) && SafeEnumerateFiles(path, "rollout-*.jsonl").Any(IsRollout);
+        }
+
+        public override IEnumerable<DiscoveredFile> Discover(string root)
+        {
+            if (File.Exists(root))
+            {
+                yield return new DiscoveredFile(root, Source);
+                yield break;
+            }
+
+            // A Codex home: only its two rollout folders (it also holds history.jsonl, logs, ...).
+            bool isHome = Directory.Exists(Path.Combine(root, "sessions")) || Directory.Exists(Path.Combine(root, "archived_sessions"));
+            IEnumerable<string> folders = isHome ? new[] { Path.Combine(root, "sessions"), Path.Combine(root, "archived_sessions") } : new[] { root };
+            foreach (string folder in folders)
+            {
+                foreach (string file in SafeEnumerateFiles(folder, "rollout-*.jsonl").Where(IsRollout))
+                {
+                    yield return new DiscoveredFile(file, Source);
+                }
+            }
+        }
+
+        public override LineOutcome ParseLine(RawLine line, FileContext context, ImportBatch batch)
+        {
+            if (IsBlank(line.Bytes.Span))
+            {
+                return LineOutcome.Empty;
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(line.Bytes);
+            }
+            catch (JsonException)
+            {
+                return LineOutcome.Malformed;
+            }
+
+            using (document)
+            {
+                JsonElement root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || root.Obj("payload") is not JsonElement payload)
+                {
+                    return LineOutcome.Parsed;
+                }
+
+                long? ts = root.Timestamp("timestamp");
+                if (context.FirstTs is null && ts is not null)
+                {
+                    context.FirstTs = ts;
+                }
+
+                string? type = root.Str("type");
+                if (type == "response_item" && payload.Str("type") is "message" or "reasoning")
+                {
+                    return LineOutcome.Parsed; // the bulk of a rollout: nothing here changes the counts.
+                }
+
+                RolloutState state = RolloutState.Load(context);
+                switch (type)
+                {
+                    case "session_meta":
+                        ReadSessionMeta(payload, ts, state);
+                        break;
+                    case "turn_context":
+                        state.Model = payload.Str("model") ?? state.Model;
+                        state.Cwd = payload.Str("cwd") ?? state.Cwd;
+                        break;
+                    case "response_item":
+                        ReadResponseItem(payload, ts, state, batch);
+                        break;
+                    case "event_msg":
+                        if (payload.Str("type") == "token_count")
+                        {
+                            ReadTokenCount(payload, ts, line, context, state, batch);
+                        }
+
+                        break;
+                }
+
+                state.Save(context);
+            }
+
+            return LineOutcome.Parsed;
+        }
+
+        private static void ReadSessionMeta(JsonElement payload, long? ts, RolloutState state)
+        {
+            // The first session_meta is the rollout's own; a later one is a parent's, replayed into a fork.
+            if (state.SessionId is not null)
+            {
+                return;
+            }
+
+            state.SessionId = payload.Str("id");
+            state.MetaTs = payload.Timestamp("timestamp") ?? ts;
+            state.Cwd = payload.Str("cwd") ?? state.Cwd;
+            state.ClientVersion = payload.Str("cli_version");
+            state.GitBranch = payload.Obj("git")?.Str("branch");
+            // A subagent rollout says so in `source` ({"subagent": ...}); a fork names the rollout it came from.
+            bool subagent = payload.Obj("source") is JsonElement source && source.TryGet("subagent", out _);
+            bool forked = payload.Str("forked_from_id") is not null || payload.Str("parent_id") is not null || payload.Str("parent_session_id") is not null;
+            state.IsSubagent = subagent || forked;
+        }
+
+        /// <summary>
+        /// Whether a line belongs to history a fork or subagent replays from its parent at spawn. Codex writes
+        /// the replayed items with their original timestamps after the new rollout's own session_meta, so
+        /// anything stamped before that session_meta is the parent's past: its token_counts only set the
+        /// baseline (the parent's running total the fork continues from) and its tool calls are the parent's.
+        /// </summary>
+        private static bool IsReplay(long? ts, RolloutState state) => ts is long at && state.MetaTs is long meta && at < meta;
+
+        private static void ReadResponseItem(JsonElement payload, long? ts, RolloutState state, ImportBatch batch)
+        {
+            string? type = payload.Str("type");
+            string? callId = payload.Str("call_id");
+            if (callId is null || IsReplay(ts, state))
+            {
+                return;
+            }
+
+            if (type == "function_call" || type == "custom_tool_call")
+            {
+                // A call is made by the response whose usage the next token_count reports: keep it until then.
+                state.PendingCalls.Add(new PendingCall { CallId = callId, Name = payload.Str("name") ?? "(unnamed)", Ts = ts });
+            }
+            else if (type == "function_call_output" || type == "custom_tool_call_output")
+            {
+                batch.ToolResults.Add(new ToolResultRecord { CallId = callId, Ts = ts, IsError = OutputIsError(payload) });
+            }
+        }
+
+        /// <summary>Shell-like tools report {"output":…, "metadata":{"exit_code":N}} as a JSON string; non-zero is a failure.</summary>
+        private static bool OutputIsError(JsonElement payload)
+        {
+            if (payload.Str("output") is not { Length: > 0 } output || output[0] != '{')
+            {
+                return false;
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(output);
+                return document.RootElement.Obj("metadata")?.LongOrNull("exit_code") is long code && code != 0;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        private void ReadTokenCount(JsonElement payload, long? ts, RawLine line, FileContext context, RolloutState state, ImportBatch batch)
+        {
+            // info: null is the event Codex sends before any usage exists (rate limits only).
+            if (payload.Obj("info") is not JsonElement info)
+            {
+                return;
+            }
+
+            Usage? total = Usage.From(info.Obj("total_token_usage"));
+            Usage? last = Usage.From(info.Obj("last_token_usage"));
+            if (total is null && last is null)
+            {
+                return;
+            }
+
+            Usage? previous = state.Total;
+            Usage? delta;
+            if (total is null)
+            {
+                // No running total to compare with: the event's own usage is all there is.
+                delta = last;
+            }
+            else if (previous is null)
+            {
+                delta = last ?? total;
+            }
+            else if (total.Sum == previous.Sum)
+            {
+                delta = null; // Codex re-emits an unchanged token_count: nothing new happened.
+            }
+            else if (total.Sum < previous.Sum)
+            {
+                // A total that goes backwards is a reset: it is the new baseline, and this event's request counts.
+                delta = last ?? total;
+            }
+            else
+            {
+                // Legacy files without last_token_usage: the request is the difference of the running totals.
+                delta = last ?? total.Minus(previous);
+            }
+
+            if (total is not null)
+            {
+                state.Total = total;
+            }
+
+            batch.UsageLines++;
+            if (delta is null || IsReplay(ts, state))
+            {
+                return;
+            }
+
+            string sessionId = state.SessionId ?? SessionFromFileName(context.File.Path) ?? context.File.Path;
+            long at = ts ?? context.FirstTs ?? 0;
+            // Session + time + running total names the event, not the file: the same rollout under sessions/ and
+            // archived_sessions/ gives the same keys, and an append never changes the keys already written.
+            string key = string.Join(":", sessionId, at.ToString(CultureInfo.InvariantCulture), (total ?? delta).Sum.ToString(CultureInfo.InvariantCulture));
+            var request = new RequestRecord
+            {
+                DedupKey = key,
+                SessionId = sessionId,
+                Ts = at,
+                Model = state.Model,
+                Agent = state.IsSubagent ? SubagentAgent : MainAgent,
+                ProjectPath = state.Cwd,
+                Project = ClaudeReader.ProjectName(state.Cwd),
+                GitBranch = state.GitBranch,
+                ClientVersion = state.ClientVersion,
+                // Codex counts cached tokens inside input and reasoning inside output: split the first, keep the
+                // second inside output (stored again separately for display only), so nothing is added twice.
+                Input = Math.Max(0, delta.Input - delta.Cached),
+                CacheRead = delta.Cached,
+                Output = delta.Output,
+                Reasoning = delta.Reasoning,
+                FileStartTs = context.FirstTs,
+                FilePath = context.File.Path,
+                Line = line.Number,
+            };
+            batch.Requests.Add(request);
+
+            foreach (PendingCall call in state.PendingCalls)
+            {
+                batch.ToolCalls.Add(new ToolCallRecord
+                {
+                    CallId = call.CallId,
+                    RequestKey = key,
+                    SessionId = sessionId,
+                    Name = call.Name,
+                    Ts = call.Ts ?? at,
+                    IsSidechain = state.IsSubagent,
+                    Agent = request.Agent,
+                });
+            }
+
+            state.PendingCalls.Clear();
+        }
+
+        private static string? SessionFromFileName(string path)
+        {
+            // rollout-2026-09-28T12-31-13-<uuid>.jsonl: the uuid is the last 36 characters of the name.
+            string name = Path.GetFileNameWithoutExtension(path);
+            return name.Length >= 36 && Guid.TryParse(name.Substring(name.Length - 36), out _) ? name.Substring(name.Length - 36) : null;
+        }
+
+        private static bool IsBlank(ReadOnlySpan<byte> span)
+        {
+            foreach (byte b in span)
+            {
+                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>One Codex usage object. Cached is inside Input and Reasoning inside Output.</summary>
+        internal sealed class Usage
+        {
+            public long Input { get; set; }
+
+            public long Cached { get; set; }
+
+            public long Output { get; set; }
+
+            public long Reasoning { get; set; }
+
+            /// <summary>input + output (total_tokens when Codex omits or zeroes it): what "advanced" compares.</summary>
+            public long Sum => Input + Output;
+
+            public static Usage? From(JsonElement? element) => element is JsonElement e
+                ? new Usage { Input = e.Long("input_tokens"), Cached = e.Long("cached_input_tokens"), Output = e.Long("output_tokens"), Reasoning = e.Long("reasoning_output_tokens") }
+                : null;
+
+            public Usage Minus(Usage other) => new Usage
+            {
+                Input = Math.Max(0, Input - other.Input),
+                Cached = Math.Max(0, Cached - other.Cached),
+                Output = Math.Max(0, Output - other.Output),
+                Reasoning = Math.Max(0, Reasoning - other.Reasoning),
+            };
+        }
+
+        internal sealed class PendingCall
+        {
+            public string CallId { get; set; } = string.Empty;
+
+            public string Name { get; set; } = string.Empty;
+
+            public long? Ts { get; set; }
+        }
+
+        /// <summary>What a rollout's later lines depend on; serialised into FileContext.State between imports.</summary>
+        internal sealed class RolloutState
+        {
+            public string? SessionId { get; set; }
+
+            public long? MetaTs { get; set; }
+
+            public string? Model { get; set; }
+
+            public string? Cwd { get; set; }
+
+            public string? GitBranch { get; set; }
+
+            public string? ClientVersion { get; set; }
+
+            public bool IsSubagent { get; set; }
+
+            public Usage? Total { get; set; }
+
+            public List<PendingCall> PendingCalls { get; set; } = new List<PendingCall>();
+
+            [System.Text.Json.Serialization.JsonIgnore]
+            private string? Serialized { get; set; }
+
+            public static RolloutState Load(FileContext context)
+            {
+                // Parsed once per file and kept on the context: the JSON text is only for the manifest.
+                if (context.Parsed is RolloutState cached && ReferenceEquals(cached.Serialized, context.State))
+                {
+                    return cached;
+                }
+
+                RolloutState state = context.State is { Length: > 0 } text
+                    ? JsonSerializer.Deserialize<RolloutState>(text) ?? new RolloutState()
+                    : new RolloutState();
+                state.Serialized = context.State;
+                context.Parsed = state;
+                return state;
+            }
+
+            public void Save(FileContext context)
+            {
+                // Cheap enough per line: the state is a handful of fields (pending calls are a few at most).
+                Serialized = JsonSerializer.Serialize(this);
+                context.State = Serialized;
+            }
+        }
+    }
+}
