@@ -18,7 +18,7 @@ namespace AgentMetrics.Module.Tests
     [Collection("Processes")]
     public sealed class ConcurrentImportTests : IDisposable
     {
-        private const int Copies = 12;
+        private const int Copies = 36;
         private readonly ScratchFolder _scratch = new ScratchFolder();
         private readonly string _corpus;
 

@@ -3,7 +3,10 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Threading;
+using System.Threading.Tasks;
 using AgentMetrics.Errors;
 using AgentMetrics.Import.AgentHub;
 using AgentMetrics.Import.Claude;
@@ -69,6 +72,9 @@ namespace AgentMetrics.Import
     public sealed class HistoryImporter
     {
         private const int BatchRecords = 20000;
+        private const int CommitRecords = 50000;
+        private const int MaxParsers = 4;
+        private const int CommitIntervalMs = 1000;
 
         private static readonly SourceReader[] Readers = { new ClaudeReader(), new CodexReader(), new AgentHubReader(), new LlmTelemetryReader() };
 
@@ -166,41 +172,36 @@ namespace AgentMetrics.Import
             long requestsBefore = CountRequests(reader.Source);
             long toolCallsBefore = CountToolCalls(reader.Source);
 
-            var stats = files.Select(f => (File: f, Info: new FileInfo(f.Path))).ToList();
-            var progress = new ImportProgress { Source = reader.Source, FilesTotal = stats.Count, BytesTotal = stats.Sum(s => s.Info.Exists ? s.Info.Length : 0) };
-            using var writer = new WarehouseWriter(_warehouse);
-            foreach (var (file, info) in stats)
+            // Only a stat per file decides what to read: an unchanged file is never opened.
+            var work = new List<FileWork>();
+            var progress = new ImportProgress { Source = reader.Source, FilesTotal = files.Count };
+            foreach (DiscoveredFile file in files)
             {
-                cancellation.ThrowIfCancellationRequested();
                 result.FilesSeen++;
-                progress.CurrentFile = file.Path;
+                var info = new FileInfo(file.Path);
                 if (!info.Exists)
                 {
                     continue;
                 }
 
+                progress.BytesTotal += info.Length;
                 long mtime = Util.TimeUtil.ToUnixMs(new DateTimeOffset(info.LastWriteTimeUtc));
                 manifests.TryGetValue(file.Path, out FileManifest? manifest);
                 if (!force && manifest is not null && manifest.Size == info.Length && manifest.MtimeMs == mtime)
                 {
                     result.FilesUnchanged++;
-                }
-                else if (reader.ReadsWholeFile)
-                {
-                    manifest ??= new FileManifest { Source = reader.Source, Path = file.Path };
-                    ReadDocument(reader, file, manifest, info.Length, mtime, writer, result, observer);
-                    result.FilesRead++;
-                }
-                else
-                {
-                    manifest ??= new FileManifest { Source = reader.Source, Path = file.Path };
-                    ReadFile(reader, file, manifest, info.Length, mtime, force, writer, result, observer, progress, cancellation);
-                    result.FilesRead++;
+                    progress.FilesDone++;
+                    progress.BytesDone += info.Length;
+                    continue;
                 }
 
-                progress.FilesDone++;
-                progress.BytesDone += info.Length;
-                observer.Progress(progress);
+                work.Add(new FileWork(file, manifest ?? new FileManifest { Source = reader.Source, Path = file.Path }, info.Length, mtime, force));
+            }
+
+            observer.Progress(progress);
+            if (work.Count > 0)
+            {
+                ParseAndWrite(reader, work, result, observer, progress, cancellation);
             }
 
             result.RequestsAdded = CountRequests(reader.Source) - requestsBefore;
@@ -211,26 +212,172 @@ namespace AgentMetrics.Import
             return result;
         }
 
-        private void ReadFile(SourceReader reader, DiscoveredFile file, FileManifest manifest, long size, long mtime, bool force, WarehouseWriter writer,
-            ImportResult result, IImportObserver observer, ImportProgress progress, CancellationToken cancellation)
+        /// <summary>
+        /// Parsing runs on worker threads (one file at a time each), writing on the calling thread: SQLite
+        /// has one writer anyway, and callbacks must come on the caller's thread. A bounded queue between
+        /// them keeps memory flat. Chunks are committed together, each with its file's manifest snapshot.
+        /// </summary>
+        private void ParseAndWrite(SourceReader reader, List<FileWork> work, ImportResult result, IImportObserver observer, ImportProgress progress, CancellationToken cancellation)
         {
-            FileStream stream;
+            int workers = Math.Max(1, Math.Min(Math.Min(Environment.ProcessorCount, MaxParsers), work.Count));
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            using var chunks = new BlockingCollection<ParsedChunk>(boundedCapacity: workers * 2);
+            int next = -1;
+            int running = workers;
+            var tasks = new Task[workers];
+            for (int w = 0; w < workers; w++)
+            {
+                tasks[w] = Task.Run(() =>
+                {
+                    try
+                    {
+                        int index;
+                        while ((index = Interlocked.Increment(ref next)) < work.Count && !stop.IsCancellationRequested)
+                        {
+                            FileWork item = work[index];
+                            foreach (ParsedChunk chunk in reader.ReadsWholeFile ? ReadDocument(reader, item) : ReadLines(reader, item, stop.Token))
+                            {
+                                chunks.Add(chunk, stop.Token);
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        if (Interlocked.Decrement(ref running) == 0)
+                        {
+                            chunks.CompleteAdding();
+                        }
+                    }
+                }, stop.Token);
+            }
+
             try
             {
-                stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+                WriteChunks(reader, chunks, result, observer, progress, stop.Token);
+            }
+            catch
+            {
+                stop.Cancel();
+                throw;
+            }
+            finally
+            {
+                try
+                {
+                    Task.WaitAll(tasks);
+                }
+                catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException))
+                {
+                }
+            }
+
+            // A worker's own failure (an unexpected I/O error) surfaces here, on the caller's thread.
+            foreach (Task task in tasks.Where(t => t.IsFaulted))
+            {
+                ExceptionDispatchInfo.Capture(task.Exception!.InnerException!).Throw();
+            }
+
+            cancellation.ThrowIfCancellationRequested();
+        }
+
+        private void WriteChunks(SourceReader reader, BlockingCollection<ParsedChunk> chunks, ImportResult result, IImportObserver observer, ImportProgress progress, CancellationToken cancellation)
+        {
+            using var writer = new WarehouseWriter(_warehouse);
+            SqliteTransaction? tx = null;
+            int pending = 0;
+            var sinceCommit = Stopwatch.StartNew();
+            try
+            {
+                foreach (ParsedChunk chunk in chunks.GetConsumingEnumerable(cancellation))
+                {
+                    foreach (string message in chunk.Verbose)
+                    {
+                        observer.Verbose(message);
+                    }
+
+                    foreach (ItemProblem problem in chunk.Problems)
+                    {
+                        observer.Problem(problem);
+                    }
+
+                    result.LinesRead += chunk.LinesRead;
+                    result.MalformedLines += chunk.Malformed;
+                    result.BytesRead += chunk.BytesRead;
+                    if (chunk.Manifest is not null)
+                    {
+                        tx ??= _warehouse.BeginWrite();
+                        writer.Write(reader.Source, chunk.Batch, chunk.Manifest, tx);
+                        result.DuplicatesDropped += chunk.Batch.UsageLines;
+                        pending += chunk.Batch.Size + 1;
+                    }
+
+                    if (chunk.FileDone)
+                    {
+                        result.FilesRead++;
+                        progress.FilesDone++;
+                        progress.BytesDone += chunk.FileSize;
+                        progress.CurrentFile = chunk.Path;
+                    }
+
+                    // Commit in groups (by size, or every second so progress is visible to other readers):
+                    // one transaction per small file would spend the time on commits.
+                    if (tx is not null && (pending >= CommitRecords || sinceCommit.ElapsedMilliseconds >= CommitIntervalMs))
+                    {
+                        tx.Commit();
+                        tx.Dispose();
+                        tx = null;
+                        pending = 0;
+                        sinceCommit.Restart();
+                        observer.Progress(progress);
+                    }
+                }
+
+                tx?.Commit();
+                observer.Progress(progress);
+            }
+            catch (SqliteException ex)
+            {
+                throw _warehouse.Map(ex, "write the import");
+            }
+            finally
+            {
+                tx?.Dispose();
+            }
+        }
+
+        private static FileStream? Open(FileWork item, List<ItemProblem> problems)
+        {
+            try
+            {
+                return new FileStream(item.File.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                observer.Problem(new ItemProblem("HistoryFileUnreadable", ex is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, $"Cannot read '{file.Path}': {ex.Message}", file.Path, null));
-                return;
+                problems.Add(new ItemProblem("HistoryFileUnreadable", ex is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, $"Cannot read '{item.File.Path}': {ex.Message}", item.File.Path, null));
+                return null;
+            }
+        }
+
+        /// <summary>Reads a JSONL file from where the last import stopped (or from the start), in chunks.</summary>
+        private static IEnumerable<ParsedChunk> ReadLines(SourceReader reader, FileWork item, CancellationToken cancellation)
+        {
+            var chunk = new ParsedChunk(item);
+            FileStream? stream = Open(item, chunk.Problems);
+            if (stream is null)
+            {
+                chunk.FileDone = true;
+                yield return chunk;
+                yield break;
             }
 
-            bool append = !force && manifest.ConsumedBytes > 0 && manifest.PrefixStillMatches(stream);
+            FileManifest manifest = item.Manifest;
+            using FileStream owned = stream;
+            bool append = !item.Force && manifest.ConsumedBytes > 0 && manifest.PrefixStillMatches(stream);
             if (!append)
             {
                 if (manifest.ConsumedBytes > 0)
                 {
-                    observer.Verbose($"{file.Path} was rewritten or truncated; reading it again from the start (already counted requests are not counted twice).");
+                    chunk.Verbose.Add($"{item.File.Path} was rewritten or truncated; reading it again from the start (already counted requests are not counted twice).");
                 }
 
                 manifest.ConsumedBytes = 0;
@@ -240,119 +387,101 @@ namespace AgentMetrics.Import
                 manifest.State = null;
             }
 
-            var context = new FileContext(file, manifest.FirstTs, manifest.State);
-            var batch = new ImportBatch();
+            var context = new FileContext(item.File, manifest.FirstTs, manifest.State);
             long consumedBytes = manifest.ConsumedBytes;
             long consumedLines = manifest.ConsumedLines;
-            using var reading = new JsonLineReader(stream, consumedBytes, consumedLines);
-            long bytesAtStart = consumedBytes;
-            while (reading.TryRead(out RawLine line))
+            long chunkStart = consumedBytes;
+            using var lines = new JsonLineReader(stream, consumedBytes, consumedLines);
+            while (lines.TryRead(out RawLine line))
             {
-                LineOutcome outcome = reader.ParseLine(line, context, batch);
+                LineOutcome outcome = reader.ParseLine(line, context, chunk.Batch);
                 if (outcome == LineOutcome.Malformed && !line.HasNewline)
                 {
                     // A torn last line: the agent is still writing it. Leave it for the next import.
-                    observer.Verbose($"{file.Path}:{line.Number}: incomplete last line left for the next import.");
+                    chunk.Verbose.Add($"{item.File.Path}:{line.Number}: incomplete last line left for the next import.");
                     break;
                 }
 
-                result.LinesRead++;
+                chunk.LinesRead++;
                 if (outcome == LineOutcome.Malformed)
                 {
                     manifest.Malformed++;
-                    result.MalformedLines++;
-                    observer.Problem(new ItemProblem("MalformedHistoryLine", ErrorKind.InvalidData, $"Skipped line {line.Number} of '{file.Path}': not valid JSON.", file.Path, line.Number));
+                    chunk.Malformed++;
+                    chunk.Problems.Add(new ItemProblem("MalformedHistoryLine", ErrorKind.InvalidData, $"Skipped line {line.Number} of '{item.File.Path}': not valid JSON.", item.File.Path, line.Number));
                 }
 
                 consumedBytes = line.EndOffset;
                 consumedLines = line.Number;
-                if (batch.Size >= BatchRecords)
+                if (chunk.Batch.Size >= BatchRecords)
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    Flush(reader, writer, batch, manifest, context, stream, consumedBytes, consumedLines, size, mtime, partial: true, result);
-                    progress.CurrentFile = file.Path;
+                    // Mid-way through a large file the recorded size stays stale on purpose, so an import that
+                    // dies before the end does not leave the file looking unchanged to the next one.
+                    chunk.Seal(manifest, context, stream, consumedBytes, consumedLines, size: -1, chunkStart);
+                    yield return chunk;
+                    chunk = new ParsedChunk(item);
+                    chunkStart = consumedBytes;
                 }
             }
 
-            result.BytesRead += consumedBytes - bytesAtStart;
             // A torn tail stays unconsumed, but the file's size and mtime are recorded as seen: while the agent
             // leaves it as it is the file is unchanged; once the line is finished, reading resumes before it.
-            Flush(reader, writer, batch, manifest, context, stream, consumedBytes, consumedLines, size, mtime, partial: false, result);
+            chunk.Seal(manifest, context, stream, consumedBytes, consumedLines, item.Size, chunkStart);
+            chunk.FileDone = true;
+            yield return chunk;
         }
 
         /// <summary>
         /// A whole-document file (rewritten by its writer, never appended): parsed whole every time it changes.
         /// Its records are keyed by their identity, so the records it had before are upserts, not additions.
         /// </summary>
-        private void ReadDocument(SourceReader reader, DiscoveredFile file, FileManifest manifest, long size, long mtime, WarehouseWriter writer,
-            ImportResult result, IImportObserver observer)
+        private static IEnumerable<ParsedChunk> ReadDocument(SourceReader reader, FileWork item)
         {
-            FileStream stream;
-            try
+            var chunk = new ParsedChunk(item) { FileDone = true };
+            FileStream? stream = Open(item, chunk.Problems);
+            if (stream is null)
             {
-                stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                observer.Problem(new ItemProblem("HistoryFileUnreadable", ex is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, $"Cannot read '{file.Path}': {ex.Message}", file.Path, null));
-                return;
+                yield return chunk;
+                yield break;
             }
 
             using (stream)
             {
-                var context = new FileContext(file, null, null);
-                var batch = new ImportBatch();
+                var context = new FileContext(item.File, null, null);
                 bool parsed;
                 try
                 {
-                    parsed = reader.ParseDocument(stream, context, batch);
+                    parsed = reader.ParseDocument(stream, context, chunk.Batch);
                 }
                 catch (IOException ex)
                 {
-                    observer.Problem(new ItemProblem("HistoryFileUnreadable", ErrorKind.ReadError, $"Cannot read '{file.Path}': {ex.Message}", file.Path, null));
-                    return;
+                    chunk.Problems.Add(new ItemProblem("HistoryFileUnreadable", ErrorKind.ReadError, $"Cannot read '{item.File.Path}': {ex.Message}", item.File.Path, null));
+                    parsed = false;
+                }
+
+                if (!parsed && chunk.Problems.Count > 0)
+                {
+                    yield return chunk;
+                    yield break;
                 }
 
                 if (!parsed)
                 {
                     // Recorded as seen all the same: the same broken bytes are not reported again on every import,
                     // and the writer's next rewrite changes size or mtime, so it is read again then.
-                    batch.Clear();
-                    manifest.Malformed = 1;
-                    result.MalformedLines++;
-                    observer.Problem(new ItemProblem("MalformedHistoryFile", ErrorKind.InvalidData, $"Skipped '{file.Path}': not a valid {reader.Source} document.", file.Path, null));
+                    chunk.Batch.Clear();
+                    item.Manifest.Malformed = 1;
+                    chunk.Malformed++;
+                    chunk.Problems.Add(new ItemProblem("MalformedHistoryFile", ErrorKind.InvalidData, $"Skipped '{item.File.Path}': not a valid {reader.Source} document.", item.File.Path, null));
                 }
                 else
                 {
-                    manifest.Malformed = 0;
+                    item.Manifest.Malformed = 0;
                 }
 
-                result.BytesRead += stream.Length;
-                Flush(reader, writer, batch, manifest, context, stream, stream.Length, 0, size, mtime, partial: false, result);
+                chunk.Seal(item.Manifest, context, stream, stream.Length, 0, item.Size, 0);
+                yield return chunk;
             }
-        }
-
-        private void Flush(SourceReader reader, WarehouseWriter writer, ImportBatch batch, FileManifest manifest, FileContext context, Stream stream,
-            long consumedBytes, long consumedLines, long size, long mtime, bool partial, ImportResult result)
-        {
-            manifest.RecordConsumed(stream, consumedBytes, consumedLines);
-            manifest.FirstTs = context.FirstTs;
-            manifest.State = context.State;
-            // Mid-way through a large file the recorded size stays stale on purpose, so an import that dies
-            // before the end does not leave the file looking unchanged to the next one.
-            manifest.Size = partial ? -1 : size;
-            manifest.MtimeMs = mtime;
-            try
-            {
-                writer.Write(reader.Source, batch, manifest);
-            }
-            catch (SqliteException ex)
-            {
-                throw _warehouse.Map(ex, "write the import");
-            }
-
-            result.DuplicatesDropped += batch.UsageLines;
-            batch.Clear();
         }
 
         private long CountRequests(AgentSource source)

@@ -125,6 +125,8 @@ namespace AgentMetrics.Storage
             return Convert.ToBase64String(sha.ComputeHash(buffer, 0, read));
         }
 
+        public FileManifest Snapshot() => (FileManifest)MemberwiseClone();
+
         public void Save(Warehouse warehouse, SqliteTransaction tx)
         {
             using SqliteCommand command = warehouse.Command(@"

@@ -16,7 +16,7 @@ namespace AgentMetrics.Storage
 INSERT INTO requests (source, dedup_key, request_id, session_id, ts, model, agent, agent_id, project_path, project,
     git_branch, client_version, operation, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read,
     reasoning_tokens, web_searches, weight, is_synthetic, success, duration_ms, reported_cost, file_start_ts, file_path, line)
-VALUES ($source, $key, $requestId, $session, $ts, $model, coalesce((SELECT 'claude-code/' || agent_type FROM agent_types WHERE source = $source AND agent_id = $agentId), $agent),
+VALUES ($source, $key, $requestId, $session, $ts, $model, $agent,
     $agentId, $projectPath, $project, $branch, $version, $operation, $input, $output, $cw5m, $cw1h, $cacheRead, $reasoning, $web,
     $weight, $synthetic, $success, $duration, $reportedCost, $fileStart, $file, $line)
 ON CONFLICT (source, dedup_key) DO UPDATE SET
@@ -65,20 +65,41 @@ ON CONFLICT (source, agent_id) DO UPDATE SET agent_type = excluded.agent_type WH
 UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND agent_id = $agentId AND agent IS NOT 'claude-code/' || $type;";
 
         private readonly Warehouse _warehouse;
+
+        // Subagent types seen so far (from 2.1 meta files): a copy read from another file, such as an
+        // agent_progress mirror in the parent transcript, gets its type too.
+        private readonly Dictionary<(string Source, string AgentId), string> _agentTypes = new Dictionary<(string, string), string>();
         private readonly Dictionary<string, Statement> _commands = new Dictionary<string, Statement>();
 
         public WarehouseWriter(Warehouse warehouse)
         {
             _warehouse = warehouse;
+            using SqliteCommand command = warehouse.Command("SELECT source, agent_id, agent_type FROM agent_types;");
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                _agentTypes[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
+            }
         }
+
+        private string? AgentLabel(string source, RequestRecord request) =>
+            request.AgentId is not null && _agentTypes.TryGetValue((source, request.AgentId), out string? type) ? "claude-code/" + type : request.Agent;
 
         /// <summary>Writes a batch and the file's new manifest row in one transaction: the manifest never runs ahead of the data.</summary>
         public void Write(AgentSource source, ImportBatch batch, FileManifest manifest)
         {
-            string sourceName = source.ToString();
             using SqliteTransaction tx = _warehouse.BeginWrite();
+            Write(source, batch, manifest, tx);
+            tx.Commit();
+        }
+
+        /// <summary>Writes a batch and its file's manifest inside the caller's transaction.</summary>
+        public void Write(AgentSource source, ImportBatch batch, FileManifest manifest, SqliteTransaction tx)
+        {
+            string sourceName = source.ToString();
             foreach (var pair in batch.AgentTypes)
             {
+                _agentTypes[(sourceName, pair.Key)] = pair.Value;
                 if (Prepared(UpsertAgentTypeSql, tx, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value) > 0)
                 {
                     Prepared(RelabelAgentSql, tx, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value);
@@ -90,7 +111,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 "$weight", "$synthetic", "$success", "$duration", "$reportedCost", "$fileStart", "$file", "$line");
             foreach (RequestRecord r in Winners(batch.Requests))
             {
-                upsert.Execute(sourceName, r.DedupKey, r.RequestId, r.SessionId, r.Ts, r.Model, r.Agent, r.AgentId, r.ProjectPath, r.Project,
+                upsert.Execute(sourceName, r.DedupKey, r.RequestId, r.SessionId, r.Ts, r.Model, AgentLabel(sourceName, r), r.AgentId, r.ProjectPath, r.Project,
                     r.GitBranch, r.ClientVersion, r.Operation, r.Input, r.Output, r.CacheWrite5m, r.CacheWrite1h, r.CacheRead, r.Reasoning, r.WebSearches,
                     r.Weight, r.IsSynthetic ? 1 : 0, r.Success.HasValue ? (r.Success.Value ? 1 : 0) : (object?)null,
                     r.DurationMs, r.ReportedCost, r.FileStartTs, r.FilePath, r.Line);
@@ -119,7 +140,6 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             }
 
             manifest.Save(_warehouse, tx);
-            tx.Commit();
         }
 
         private Statement Prepared(string sql, SqliteTransaction tx, params string[] parameterOrder)
