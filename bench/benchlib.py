@@ -156,7 +156,7 @@ def cmd_report(a):
     g = {}
     for m in ms:
         g.setdefault((m["scenario"], m["size"], m["tool"]), []).append(m)
-    scen_order = ["gen", "cold", "warm", "append", "query-cost", "query-session", "codex"]
+    scen_order = ["startup", "gen", "cold", "warm", "append", "query-cost", "query-session", "codex"]
     sizes = sorted({m["size"] for m in ms}, key=float)
     rows = []
     for size in sizes:

@@ -103,9 +103,20 @@ ps_script() {  # ps_script TEMPLATE CORPUS WAREHOUSE
 COLD_T='Import-AgentHistory -Path @P@ -Warehouse '"'"'@W@'"'"' | Out-Null; Get-AgentCost -By Day -Utc -Warehouse '"'"'@W@'"'"''
 TOTALS_T='Get-AgentCost -By Day,Model -Utc -Warehouse '"'"'@W@'"'"' | ForEach-Object { "$($_.Date.ToString('"'"'yyyy-MM-dd'"'"'))`t$($_.Model)`t$($_.InputTokens)`t$($_.OutputTokens)`t$($_.CacheWriteTokens)`t$($_.CacheReadTokens)" }'
 QUERY_T='$w='"'"'@W@'"'"'
-function Measure-Q([scriptblock]$q) { & $q | Out-Null; $r = foreach ($i in 1..3) { $sw=[Diagnostics.Stopwatch]::StartNew(); & $q | Out-Null; $sw.ElapsedMilliseconds }; ($r | Sort-Object)[1] }
+function Measure-Q([scriptblock]$q) { & $q | Out-Null; [long[]]$r = foreach ($i in 1..3) { $sw=[Diagnostics.Stopwatch]::StartNew(); & $q | Out-Null; $sw.ElapsedMilliseconds }; [array]::Sort($r); $r[1] }
 "QUERY-COST`t$(Measure-Q { Get-AgentCost -By Day,Model -Warehouse $w })"
 "QUERY-SESSION`t$(Measure-Q { Get-AgentSession -Since 7d -Warehouse $w })"'
+
+# ---------------------------------------------------------------- start-up (no corpus)
+# Ours: process + PowerShell engine + module import; peer: its binary answering --version.
+if [ "$OURS_STATE" = ok ]; then
+  for i in $(seq "$REPS"); do
+    tf=$(timed "$WORK/startup-ours-$i.out" env AGENTMETRICS_HOME="$WORK/probe" dotnet "$AM_DLL" -Command 'Get-Module AgentMetrics | Out-Null')
+    record agentmetrics startup 0 "$tf"
+    tf=$(timed "$WORK/startup-peer-$i.out" "$PEER_BIN" --version)
+    record ccusage startup 0 "$tf"
+  done
+fi
 
 # ---------------------------------------------------------------- per size
 for SIZE in "${SIZES[@]}"; do

@@ -280,7 +280,7 @@ GROUP BY {keyList}, bucket, long_context;";
         }
 
         /// <summary>Prices slices, remembering each model's price per day and which models had none.</summary>
-        internal sealed class SlicePricer
+        private sealed class SlicePricer
         {
             private readonly PriceBook _prices;
             private readonly Dictionary<(string, long), ModelPrice?> _cache = new Dictionary<(string, long), ModelPrice?>();

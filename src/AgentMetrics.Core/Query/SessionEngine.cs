@@ -17,55 +17,44 @@ namespace AgentMetrics.Query
             ReadOrigins(warehouse, filter, sessions);
             ReadCounts(warehouse, filter, sessions);
 
-            var pricer = new CostEngine.SlicePricer(prices);
-            var modelRequests = new Dictionary<Session, Dictionary<string, long>>();
             foreach (UsageSlice slice in CostEngine.LoadSlices(warehouse, filter, new[] { CostGrouping.Session }, allKeys: true))
             {
-                if (!sessions.TryGetValue((slice.Source ?? string.Empty, slice.SessionId ?? string.Empty), out Session? session))
+                if (sessions.TryGetValue((slice.Source ?? string.Empty, slice.SessionId ?? string.Empty), out Session? session))
                 {
-                    continue;
-                }
-
-                decimal? cost = pricer.Price(slice);
-                session.InputTokens += slice.Input;
-                session.OutputTokens += slice.Output;
-                session.CacheWriteTokens += slice.CacheWrite5m + slice.CacheWrite1h;
-                session.CacheReadTokens += slice.CacheRead;
-                session.ReasoningTokens += slice.Reasoning;
-                session.TotalTokens += slice.Input + slice.Output + slice.CacheWrite5m + slice.CacheWrite1h + slice.CacheRead;
-                if (cost.HasValue)
-                {
-                    session.CostUsd = (session.CostUsd ?? 0m) + cost.Value;
-                }
-                else
-                {
-                    session.UnpricedRequests += slice.Requests;
-                }
-
-                if (slice.ReportedCost.HasValue && slice.Source != nameof(AgentSource.Claude))
-                {
-                    session.ReportedCostUsd = (session.ReportedCostUsd ?? 0m) + (decimal)slice.ReportedCost.Value;
-                }
-
-                session.Slices.Add(slice);
-                if (slice.Model is not null)
-                {
-                    if (!modelRequests.TryGetValue(session, out var counts))
-                    {
-                        counts = new Dictionary<string, long>(StringComparer.Ordinal);
-                        modelRequests[session] = counts;
-                    }
-
-                    counts[slice.Model] = (counts.TryGetValue(slice.Model, out long n) ? n : 0) + slice.Requests;
+                    session.Slices.Add(slice);
                 }
             }
 
-            foreach (var pair in modelRequests)
+            // Each session is priced by the same fold as Get-AgentCost, so the two always agree.
+            var unpriced = new SortedSet<string>(StringComparer.Ordinal);
+            var periods = new PeriodOptions { Utc = true };
+            foreach (Session session in sessions.Values)
             {
-                pair.Key.Models = string.Join(", ", pair.Value.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key));
+                CostResult total = CostEngine.Fold(session.Slices, Array.Empty<CostGrouping>(), periods, prices);
+                unpriced.UnionWith(total.UnpricedModels);
+                if (total.Rows.SingleOrDefault() is CostSummary row)
+                {
+                    session.InputTokens = row.InputTokens;
+                    session.OutputTokens = row.OutputTokens;
+                    session.CacheWriteTokens = row.CacheWriteTokens;
+                    session.CacheReadTokens = row.CacheReadTokens;
+                    session.ReasoningTokens = row.ReasoningTokens;
+                    session.TotalTokens = row.TotalTokens;
+                    session.CostUsd = row.CostUsd;
+                    session.UnpricedRequests = row.UnpricedRequests;
+                    // Claude Code reports per session (cost-state, read above); telemetry stores per request.
+                    if (session.Source != nameof(AgentSource.Claude) && row.ReportedCostUsd.HasValue)
+                    {
+                        session.ReportedCostUsd = row.ReportedCostUsd;
+                    }
+                }
+
+                var byModel = CostEngine.Fold(session.Slices, new[] { CostGrouping.Model }, periods, prices).Rows;
+                session.Models = string.Join(", ", byModel.Where(m => m.Model is not null)
+                    .OrderByDescending(m => m.Requests).ThenBy(m => m.Model, StringComparer.Ordinal).Select(m => m.Model));
             }
 
-            unpricedModels = pricer.Unpriced;
+            unpricedModels = unpriced;
             return sessions.Values.OrderBy(s => s.Start).ThenBy(s => s.SessionId, StringComparer.Ordinal).ToList();
         }
 
