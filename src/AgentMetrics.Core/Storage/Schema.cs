@@ -106,6 +106,13 @@ CREATE TABLE session_reports (
     PRIMARY KEY (source, session_id)
 ) WITHOUT ROWID;
 ",
+
+            // 2: a covering index for the cost queries. Rows carry wide text (paths, file names); scanning
+            // just the counted columns halves Get-AgentCost on a large warehouse.
+            @"
+CREATE INDEX requests_usage ON requests (is_synthetic, ts, source, model, input_tokens, output_tokens, cache_write_5m,
+    cache_write_1h, cache_read, reasoning_tokens, web_searches, reported_cost);
+",
         };
     }
 }
