@@ -71,7 +71,7 @@ namespace AgentMetrics.Import
     /// </summary>
     public sealed class HistoryImporter
     {
-        private const int BatchRecords = 20000;
+        private const int BatchRecords = 10000;
         private const int CommitRecords = 50000;
         private const int MaxParsers = 4;
         private const int CommitIntervalMs = 1000;
@@ -221,7 +221,7 @@ namespace AgentMetrics.Import
         {
             int workers = Math.Max(1, Math.Min(Math.Min(Environment.ProcessorCount, MaxParsers), work.Count));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            using var chunks = new BlockingCollection<ParsedChunk>(boundedCapacity: workers * 2);
+            using var chunks = new BlockingCollection<ParsedChunk>(boundedCapacity: workers);
             int next = -1;
             int running = workers;
             var tasks = new Task[workers];
