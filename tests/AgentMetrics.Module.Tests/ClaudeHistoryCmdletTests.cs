@@ -144,6 +144,7 @@ namespace AgentMetrics.Module.Tests
             new object[] { "-By Agent", "-Project acme*" },
             new object[] { "-By Session", "-Until 2026-11-01" },
             new object[] { "", "-Since 2026-11-01" },
+            new object[] { "-By Day, Model -Utc", "-Since 2026-10-12T11:43:07Z -Until 2026-11-03T15:01:02.5Z" },
         };
 
         [Theory]

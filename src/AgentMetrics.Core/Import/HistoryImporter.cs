@@ -97,6 +97,8 @@ namespace AgentMetrics.Import
                 results.Add(ImportSource(reader, roots, options.Force, observer, cancellation));
             }
 
+            // Still under the import lock: the next reader finds the rollup current.
+            RollupMaintainer.Refresh(_warehouse);
             return results;
         }
 

@@ -58,37 +58,109 @@ namespace AgentMetrics.Query
         internal static List<UsageSlice> LoadSlices(Warehouse warehouse, UsageFilter filter, IEnumerable<CostGrouping> by, bool allKeys = false)
         {
             var groups = new HashSet<CostGrouping>(by);
-            bool project = allKeys || groups.Contains(CostGrouping.Project);
-            bool branch = allKeys || groups.Contains(CostGrouping.GitBranch);
             bool session = allKeys || groups.Contains(CostGrouping.Session);
-            bool agent = allKeys || groups.Contains(CostGrouping.Agent);
+            var keys = new SliceKeys(
+                project: allKeys || groups.Contains(CostGrouping.Project),
+                branch: allKeys || groups.Contains(CostGrouping.GitBranch),
+                session: session,
+                agent: allKeys || groups.Contains(CostGrouping.Agent));
 
-            var keys = new List<string> { "source", "model" };
-            if (project)
+            // The rollup has every key but the session, in whole 15-minute buckets: the buckets wholly inside
+            // the window come from it, the partial ones at either edge from the requests themselves.
+            if (session || filter.SessionId is { Count: > 0 } || !Storage.RollupMaintainer.IsCurrent(warehouse))
             {
-                keys.Add("project");
-                keys.Add("project_path");
+                return Read(warehouse, filter, keys, fromRollup: false);
             }
 
-            if (branch)
+            long? since = filter.Since.HasValue ? Util.TimeUtil.ToUnixMs(filter.Since.Value) : (long?)null;
+            long? until = filter.Until.HasValue ? Util.TimeUtil.ToUnixMs(filter.Until.Value) : (long?)null;
+            long firstWhole = since.HasValue ? CeilDiv(since.Value, UsageSlice.BucketMs) : long.MinValue;
+            long endWhole = until.HasValue ? FloorDiv(until.Value, UsageSlice.BucketMs) : long.MaxValue;
+            if (firstWhole >= endWhole)
             {
-                keys.Add("git_branch");
+                return Read(warehouse, filter, keys, fromRollup: false);
             }
 
-            if (session)
+            List<UsageSlice> slices = Read(warehouse, filter.Within(null, null), keys, fromRollup: true, firstWhole, endWhole);
+            if (since.HasValue && since.Value < firstWhole * UsageSlice.BucketMs)
             {
-                keys.Add("session_id");
+                slices.AddRange(Read(warehouse, filter.Within(filter.Since, Util.TimeUtil.FromUnixMs(firstWhole * UsageSlice.BucketMs)), keys, fromRollup: false));
             }
 
-            if (agent)
+            if (until.HasValue && until.Value > endWhole * UsageSlice.BucketMs)
             {
-                keys.Add("agent");
+                slices.AddRange(Read(warehouse, filter.Within(Util.TimeUtil.FromUnixMs(endWhole * UsageSlice.BucketMs), filter.Until), keys, fromRollup: false));
             }
 
+            return slices;
+        }
+
+        private static long FloorDiv(long value, long divisor) => value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor);
+
+        private static long CeilDiv(long value, long divisor) => -FloorDiv(-value, divisor);
+
+        private sealed class SliceKeys
+        {
+            public SliceKeys(bool project, bool branch, bool session, bool agent)
+            {
+                Project = project;
+                Branch = branch;
+                Session = session;
+                Agent = agent;
+                Columns = new List<string> { "source", "model" };
+                if (project)
+                {
+                    Columns.Add("project");
+                    Columns.Add("project_path");
+                }
+
+                if (branch)
+                {
+                    Columns.Add("git_branch");
+                }
+
+                if (session)
+                {
+                    Columns.Add("session_id");
+                }
+
+                if (agent)
+                {
+                    Columns.Add("agent");
+                }
+            }
+
+            public bool Project { get; }
+
+            public bool Branch { get; }
+
+            public bool Session { get; }
+
+            public bool Agent { get; }
+
+            public List<string> Columns { get; }
+        }
+
+        private static List<UsageSlice> Read(Warehouse warehouse, UsageFilter filter, SliceKeys keys, bool fromRollup, long fromBucket = 0, long toBucket = 0)
+        {
             using SqliteCommand command = warehouse.Command(string.Empty);
             string where = filter.ToSql(warehouse, command);
-            string keyList = string.Join(", ", keys);
-            command.CommandText = $@"
+            string keyList = string.Join(", ", keys.Columns);
+            if (fromRollup)
+            {
+                command.Parameters.AddWithValue("$fromBucket", fromBucket);
+                command.Parameters.AddWithValue("$toBucket", toBucket);
+                command.CommandText = $@"
+SELECT {keyList}, bucket, long_context,
+       sum(requests), sum(input_tokens), sum(output_tokens), sum(cache_write_5m), sum(cache_write_1h), sum(cache_read),
+       sum(reasoning_tokens), sum(web_searches), sum(reported_cost)
+FROM usage_rollup
+{where} AND bucket >= $fromBucket AND bucket < $toBucket
+GROUP BY {keyList}, bucket, long_context;";
+            }
+            else
+            {
+                command.CommandText = $@"
 SELECT {keyList}, ts / {UsageSlice.BucketMs} AS bucket,
        (input_tokens + cache_write_5m + cache_write_1h + cache_read) > {LongContextThreshold} AS long_context,
        count(*), sum(input_tokens), sum(output_tokens), sum(cache_write_5m), sum(cache_write_1h), sum(cache_read),
@@ -96,10 +168,11 @@ SELECT {keyList}, ts / {UsageSlice.BucketMs} AS bucket,
 FROM requests
 {where} AND is_synthetic = 0
 GROUP BY {keyList}, bucket, long_context;";
+            }
 
             var slices = new List<UsageSlice>();
             using SqliteDataReader reader = command.ExecuteReader();
-            int k = keys.Count;
+            int k = keys.Columns.Count;
             while (reader.Read())
             {
                 var slice = new UsageSlice
@@ -119,23 +192,23 @@ GROUP BY {keyList}, bucket, long_context;";
                     ReportedCost = reader.IsDBNull(k + 10) ? (double?)null : reader.GetDouble(k + 10),
                 };
                 int column = 2;
-                if (project)
+                if (keys.Project)
                 {
                     slice.Project = Text(reader, column++);
                     slice.ProjectPath = Text(reader, column++);
                 }
 
-                if (branch)
+                if (keys.Branch)
                 {
                     slice.GitBranch = Text(reader, column++);
                 }
 
-                if (session)
+                if (keys.Session)
                 {
                     slice.SessionId = Text(reader, column++);
                 }
 
-                if (agent)
+                if (keys.Agent)
                 {
                     slice.Agent = Text(reader, column);
                 }

@@ -29,6 +29,19 @@ namespace AgentMetrics.Query
 
         public IReadOnlyList<string>? Agent { get; set; }
 
+        /// <summary>The same filter over another time window.</summary>
+        internal UsageFilter Within(DateTimeOffset? since, DateTimeOffset? until) => new UsageFilter
+        {
+            Since = since,
+            Until = until,
+            Model = Model,
+            Project = Project,
+            Source = Source,
+            SessionId = SessionId,
+            GitBranch = GitBranch,
+            Agent = Agent,
+        };
+
         /// <summary>
         /// Builds the WHERE clause. Wildcards are resolved against the distinct values in the warehouse
         /// first, so SQL sees plain IN lists and can use its indexes.

@@ -115,6 +115,54 @@ CREATE INDEX requests_usage ON requests (is_synthetic, ts, source, model, input_
 -- It leads with (is_synthetic, ts), so the plain time index only costs writes now.
 DROP INDEX requests_ts;
 ",
+
+            // 3: a rollup of requests by every key but the session, per 15-minute bucket, so cost queries
+            // read thousands of rows instead of every request. Triggers mark the buckets a change touches;
+            // the importer re-sums them before it lets go of the warehouse (RollupMaintainer).
+            @"
+CREATE TABLE usage_rollup (
+    source           TEXT,
+    model            TEXT,
+    project          TEXT,
+    project_path     TEXT,
+    git_branch       TEXT,
+    agent            TEXT,
+    bucket           INTEGER NOT NULL,
+    long_context     INTEGER NOT NULL,
+    requests         INTEGER NOT NULL,
+    input_tokens     INTEGER NOT NULL,
+    output_tokens    INTEGER NOT NULL,
+    cache_write_5m   INTEGER NOT NULL,
+    cache_write_1h   INTEGER NOT NULL,
+    cache_read       INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL,
+    web_searches     INTEGER NOT NULL,
+    reported_cost    REAL
+);
+CREATE INDEX usage_rollup_bucket ON usage_rollup (bucket);
+
+CREATE TABLE rollup_dirty (bucket INTEGER PRIMARY KEY) WITHOUT ROWID;
+
+-- NOT EXISTS rather than OR IGNORE: an outer statement's conflict clause (the requests upsert) would
+-- override the trigger's own.
+CREATE TRIGGER requests_rollup_insert AFTER INSERT ON requests
+BEGIN
+    INSERT INTO rollup_dirty SELECT new.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = new.ts / 900000);
+END;
+
+CREATE TRIGGER requests_rollup_update AFTER UPDATE ON requests
+BEGIN
+    INSERT INTO rollup_dirty SELECT old.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts / 900000);
+    INSERT INTO rollup_dirty SELECT new.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = new.ts / 900000);
+END;
+
+CREATE TRIGGER requests_rollup_delete AFTER DELETE ON requests
+BEGIN
+    INSERT INTO rollup_dirty SELECT old.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts / 900000);
+END;
+
+INSERT OR IGNORE INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests;
+",
         };
     }
 }

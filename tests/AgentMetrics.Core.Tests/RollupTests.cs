@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using AgentMetrics.Import;
+using AgentMetrics.Pricing;
+using AgentMetrics.Query;
+using AgentMetrics.Storage;
+using AgentMetrics.Tests.Shared;
+using Xunit;
+
+namespace AgentMetrics.Core.Tests
+{
+    /// <summary>The rollup answers exactly what summing the requests answers, and is never used stale.</summary>
+    public sealed class RollupTests : IDisposable
+    {
+        private readonly ScratchFolder _scratch = new ScratchFolder();
+
+        private static PriceBook Prices => PriceBook.LoadDefault(Fixtures.PricingFolder);
+
+        private static IEnumerable<string> Describe(CostResult result) => result.Rows.Select(r =>
+            $"{r.Date:O}|{r.Source}|{r.Project}|{r.GitBranch}|{r.Agent}|{r.Model}|{r.Requests}|{r.TotalTokens}|{r.CacheWrite1hTokens}|{r.CostUsd}");
+
+        public static IEnumerable<object?[]> Windows() => new[]
+        {
+            new object?[] { null, null },
+            new object?[] { "2026-10-12T11:43:07Z", "2026-11-03T15:01:02.5Z" },
+            new object?[] { "2026-10-12T11:41:51Z", "2026-10-12T11:41:52Z" }, // inside one bucket
+            new object?[] { "2026-10-05T16:31:00Z", "2026-10-05T16:40:00Z" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Windows))]
+        public void RollupAndRequestsGiveTheSameRowsForEveryGrouping(string? since, string? until)
+        {
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = new[] { Path.Combine(Fixtures.AgentHome, ".claude"), Path.Combine(Fixtures.AgentHome, ".codex") } },
+                new RecordingObserver(), CancellationToken.None);
+            Assert.True(RollupMaintainer.IsCurrent(warehouse));
+
+            var filter = new UsageFilter
+            {
+                Since = since is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(since),
+                Until = until is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(until),
+            };
+            var groupings = new[]
+            {
+                Array.Empty<CostGrouping>(),
+                new[] { CostGrouping.Day, CostGrouping.Model },
+                new[] { CostGrouping.Project, CostGrouping.GitBranch, CostGrouping.Agent, CostGrouping.Source },
+                new[] { CostGrouping.Week },
+            };
+            var periods = new PeriodOptions { Utc = true };
+            var fromRollup = groupings.Select(by => Describe(CostEngine.Summarise(warehouse, filter, by, periods, Prices)).ToList()).ToList();
+
+            // A dirty mark (as a crash between a write and a refresh would leave) sends queries to the requests.
+            warehouse.Execute("INSERT INTO rollup_dirty VALUES (0);");
+            Assert.False(RollupMaintainer.IsCurrent(warehouse));
+            var fromRequests = groupings.Select(by => Describe(CostEngine.Summarise(warehouse, filter, by, periods, Prices)).ToList()).ToList();
+
+            Assert.Equal(fromRequests, fromRollup);
+            Assert.Contains(fromRequests, rows => rows.Count > 0);
+        }
+
+        [Fact]
+        public void AnAppendRefreshesOnlyWhatItTouchedAndTheRollupStaysExact()
+        {
+            string home = _scratch.CopyTree(Path.Combine(Fixtures.AgentHome, ".claude"), "claude");
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+            var importer = new HistoryImporter(warehouse);
+            importer.Import(new ImportOptions { Paths = new[] { home } }, new RecordingObserver(), CancellationToken.None);
+            long rollupRows = warehouse.Scalar<long>("SELECT count(*) FROM usage_rollup;");
+
+            string file = Directory.GetFiles(home, "*.jsonl", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).First(f => new FileInfo(f).Length > 10000);
+            File.AppendAllText(file, "\n{\"type\":\"assistant\",\"sessionId\":\"s-new\",\"cwd\":\"/w/new\",\"timestamp\":\"2026-11-22T09:00:00Z\",\"message\":{\"id\":\"msg_rollup\",\"model\":\"claude-haiku-4-5-20251001\",\"usage\":{\"input_tokens\":7,\"output_tokens\":3}}}\n");
+            importer.Import(new ImportOptions { Paths = new[] { home } }, new RecordingObserver(), CancellationToken.None);
+
+            Assert.True(RollupMaintainer.IsCurrent(warehouse));
+            Assert.Equal(rollupRows + 1, warehouse.Scalar<long>("SELECT count(*) FROM usage_rollup;"));
+            var filter = new UsageFilter { Project = new[] { "new" } };
+            var row = Assert.Single(CostEngine.Summarise(warehouse, filter, Array.Empty<CostGrouping>(), new PeriodOptions { Utc = true }, Prices).Rows);
+            Assert.Equal(10, row.TotalTokens);
+        }
+
+        public void Dispose() => _scratch.Dispose();
+    }
+}
