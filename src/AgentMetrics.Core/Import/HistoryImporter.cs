@@ -325,6 +325,8 @@ namespace AgentMetrics.Import
                     // one transaction per small file would spend the time on commits.
                     if (tx is not null && (pending >= CommitRecords || sinceCommit.ElapsedMilliseconds >= CommitIntervalMs))
                     {
+                        ReportedCostAllocator.Allocate(_warehouse, reader.Source, writer.TouchedSessions, tx);
+                        writer.TouchedSessions.Clear();
                         tx.Commit();
                         tx.Dispose();
                         tx = null;
@@ -334,7 +336,12 @@ namespace AgentMetrics.Import
                     }
                 }
 
-                tx?.Commit();
+                if (tx is not null)
+                {
+                    ReportedCostAllocator.Allocate(_warehouse, reader.Source, writer.TouchedSessions, tx);
+                    tx.Commit();
+                }
+
                 observer.Progress(progress);
             }
             catch (SqliteException ex)

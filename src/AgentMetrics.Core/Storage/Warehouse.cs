@@ -107,7 +107,7 @@ namespace AgentMetrics.Storage
                     Execute("PRAGMA journal_mode = WAL;");
                 }
 
-                Execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;");
+                Execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;");
                 if (version < SchemaVersion)
                 {
                     Migrate();

@@ -66,6 +66,9 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private readonly Warehouse _warehouse;
 
+        /// <summary>Sessions whose requests or reported cost this writer changed (see ReportedCostAllocator).</summary>
+        public HashSet<(string Source, string SessionId)> TouchedSessions { get; } = new HashSet<(string, string)>();
+
         // Subagent types seen so far (from 2.1 meta files): a copy read from another file, such as an
         // agent_progress mirror in the parent transcript, gets its type too.
         private readonly Dictionary<(string Source, string AgentId), string> _agentTypes = new Dictionary<(string, string), string>();
@@ -111,6 +114,11 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 "$weight", "$synthetic", "$success", "$duration", "$reportedCost", "$fileStart", "$file", "$line");
             foreach (RequestRecord r in Winners(batch.Requests))
             {
+                if (r.SessionId is not null)
+                {
+                    TouchedSessions.Add((sourceName, r.SessionId));
+                }
+
                 upsert.Execute(sourceName, r.DedupKey, r.RequestId, r.SessionId, r.Ts, r.Model, AgentLabel(sourceName, r), r.AgentId, r.ProjectPath, r.Project,
                     r.GitBranch, r.ClientVersion, r.Operation, r.Input, r.Output, r.CacheWrite5m, r.CacheWrite1h, r.CacheRead, r.Reasoning, r.WebSearches,
                     r.Weight, r.IsSynthetic ? 1 : 0, r.Success.HasValue ? (r.Success.Value ? 1 : 0) : (object?)null,
@@ -136,6 +144,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             Statement report = Prepared(UpsertSessionReportSql, tx, "$source", "$session", "$cost", "$api", "$tool", "$total", "$added", "$removed", "$usage");
             foreach (SessionReportRecord s in batch.SessionReports)
             {
+                TouchedSessions.Add((sourceName, s.SessionId));
                 report.Execute(sourceName, s.SessionId, s.ReportedCost, s.ApiDurationMs, s.ToolDurationMs, s.TotalDurationMs, s.LinesAdded, s.LinesRemoved, s.ModelUsageJson);
             }
 
