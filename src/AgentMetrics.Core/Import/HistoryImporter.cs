@@ -171,8 +171,6 @@ namespace AgentMetrics.Import
                 .Select(g => g.First())
                 .ToList();
             Dictionary<string, FileManifest> manifests = FileManifest.LoadAll(_warehouse, reader.Source);
-            long requestsBefore = CountRequests(reader.Source);
-            long toolCallsBefore = CountToolCalls(reader.Source);
 
             // Only a stat per file decides what to read: an unchanged file is never opened.
             var work = new List<FileWork>();
@@ -203,13 +201,17 @@ namespace AgentMetrics.Import
             observer.Progress(progress);
             if (work.Count > 0)
             {
+                // Counted before and after, under the import lock: nobody else adds meanwhile. A warm run
+                // with nothing to read skips the counts altogether.
+                long requestsBefore = CountRequests(reader.Source);
+                long toolCallsBefore = CountToolCalls(reader.Source);
                 ParseAndWrite(reader, work, result, observer, progress, cancellation);
+                result.RequestsAdded = CountRequests(reader.Source) - requestsBefore;
+                // DuplicatesDropped accumulated every usage line read; those that did not add a request were copies.
+                result.DuplicatesDropped = Math.Max(0, result.DuplicatesDropped - result.RequestsAdded);
+                result.ToolCallsAdded = CountToolCalls(reader.Source) - toolCallsBefore;
             }
 
-            result.RequestsAdded = CountRequests(reader.Source) - requestsBefore;
-            // DuplicatesDropped accumulated every usage line read; those that did not add a request were copies.
-            result.DuplicatesDropped = Math.Max(0, result.DuplicatesDropped - result.RequestsAdded);
-            result.ToolCallsAdded = CountToolCalls(reader.Source) - toolCallsBefore;
             result.Elapsed = clock.Elapsed;
             return result;
         }
