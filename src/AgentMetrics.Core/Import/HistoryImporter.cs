@@ -203,13 +203,13 @@ namespace AgentMetrics.Import
             {
                 // Counted before and after, under the import lock: nobody else adds meanwhile. A warm run
                 // with nothing to read skips the counts altogether.
-                long requestsBefore = CountRequests(reader.Source);
-                long toolCallsBefore = CountToolCalls(reader.Source);
+                // New requests get row ids above today's largest (an upsert that replaces a copy keeps its
+                // row), so counting them is a range scan rather than a count of the whole source.
+                long lastRowBefore = _warehouse.Scalar<long>("SELECT coalesce(max(request_pk), 0) FROM requests;");
                 ParseAndWrite(reader, work, result, observer, progress, cancellation);
-                result.RequestsAdded = CountRequests(reader.Source) - requestsBefore;
+                result.RequestsAdded = CountRequestsAfter(reader.Source, lastRowBefore);
                 // DuplicatesDropped accumulated every usage line read; those that did not add a request were copies.
                 result.DuplicatesDropped = Math.Max(0, result.DuplicatesDropped - result.RequestsAdded);
-                result.ToolCallsAdded = CountToolCalls(reader.Source) - toolCallsBefore;
             }
 
             result.Elapsed = clock.Elapsed;
@@ -343,6 +343,8 @@ namespace AgentMetrics.Import
                     ReportedCostAllocator.Allocate(_warehouse, reader.Source, writer.TouchedSessions, tx);
                     tx.Commit();
                 }
+
+                result.ToolCallsAdded = writer.ToolCallsAdded;
 
                 observer.Progress(progress);
             }
@@ -495,16 +497,10 @@ namespace AgentMetrics.Import
             }
         }
 
-        private long CountRequests(AgentSource source)
+        private long CountRequestsAfter(AgentSource source, long lastRowBefore)
         {
-            using SqliteCommand command = _warehouse.Command("SELECT count(*) FROM requests WHERE source = $source;");
-            command.Parameters.AddWithValue("$source", source.ToString());
-            return (long)command.ExecuteScalar()!;
-        }
-
-        private long CountToolCalls(AgentSource source)
-        {
-            using SqliteCommand command = _warehouse.Command("SELECT count(*) FROM tool_calls WHERE source = $source;");
+            using SqliteCommand command = _warehouse.Command("SELECT count(*) FROM requests WHERE request_pk > $last AND source = $source;");
+            command.Parameters.AddWithValue("$last", lastRowBefore);
             command.Parameters.AddWithValue("$source", source.ToString());
             return (long)command.ExecuteScalar()!;
         }

@@ -13,7 +13,8 @@ namespace AgentMetrics.Storage
     /// </summary>
     internal sealed class FileManifest
     {
-        private const int HeadBytes = 64 * 1024;
+        // Enough to tell an append from a rewrite; small enough that checking thousands of grown files is cheap.
+        private const int HeadBytes = 4 * 1024;
         private const int TailBytes = 4 * 1024;
 
         public long? FileId { get; set; }

@@ -69,6 +69,9 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         /// <summary>Sessions whose requests or reported cost this writer changed (see ReportedCostAllocator).</summary>
         public HashSet<(string Source, string SessionId)> TouchedSessions { get; } = new HashSet<(string, string)>();
 
+        /// <summary>Tool calls this writer inserted (INSERT OR IGNORE reports 1 only for a new row).</summary>
+        public long ToolCallsAdded { get; private set; }
+
         // Subagent types seen so far (from 2.1 meta files): a copy read from another file, such as an
         // agent_progress mirror in the parent transcript, gets its type too.
         private readonly Dictionary<(string Source, string AgentId), string> _agentTypes = new Dictionary<(string, string), string>();
@@ -131,7 +134,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             {
                 if (seenCalls.Add(c.CallId))
                 {
-                    toolCall.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
+                    ToolCallsAdded += toolCall.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
                 }
             }
 
