@@ -10,17 +10,15 @@ namespace AgentMetrics.Storage
     /// </summary>
     internal static class ReportedCostAllocator
     {
-        private const string AllocateSql = @"
-DELETE FROM temp.reported_share;
-INSERT INTO temp.reported_share (session_id, cost, total)
+        private const string SharesSql = @"
 SELECT sr.session_id, sr.reported_cost,
        (SELECT sum(r.weight) FROM requests r WHERE r.source = sr.source AND r.session_id = sr.session_id AND r.is_synthetic = 0)
 FROM session_reports sr
-WHERE sr.source = $source AND sr.reported_cost IS NOT NULL AND sr.session_id IN (SELECT session_id FROM temp.touched_sessions);
-UPDATE requests
-SET reported_cost = (SELECT s.cost * requests.weight / s.total FROM temp.reported_share s WHERE s.session_id = requests.session_id)
-WHERE source = $source AND is_synthetic = 0
-  AND session_id IN (SELECT session_id FROM temp.reported_share WHERE total > 0);";
+WHERE sr.source = $source AND sr.reported_cost IS NOT NULL AND sr.session_id = $session;";
+
+        private const string SpreadSql = @"
+UPDATE requests SET reported_cost = $cost * weight / $total
+WHERE source = $source AND session_id = $session AND is_synthetic = 0;";
 
         /// <summary>Re-spreads the reported cost of the sessions touched, inside the caller's transaction (so it commits with the data).</summary>
         public static void Allocate(Warehouse warehouse, AgentSource source, ICollection<(string Source, string SessionId)> touched, SqliteTransaction tx)
@@ -28,36 +26,44 @@ WHERE source = $source AND is_synthetic = 0
             string name = source.ToString();
             try
             {
-                warehouse.Execute(@"
-CREATE TEMP TABLE IF NOT EXISTS touched_sessions (session_id TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TEMP TABLE IF NOT EXISTS reported_share (session_id TEXT PRIMARY KEY, cost REAL, total INTEGER) WITHOUT ROWID;
-DELETE FROM temp.touched_sessions;", tx);
-                using (SqliteCommand insert = warehouse.Command("INSERT OR IGNORE INTO temp.touched_sessions VALUES ($session);", tx))
+                // Most histories have no cost-state lines: then there is nothing to spread.
+                using (SqliteCommand any = warehouse.Command("SELECT EXISTS (SELECT 1 FROM session_reports WHERE source = $source);", tx))
                 {
-                    SqliteParameter session = insert.Parameters.Add("$session", SqliteType.Text);
-                    bool any = false;
-                    foreach (var (touchedSource, sessionId) in touched)
-                    {
-                        if (touchedSource == name)
-                        {
-                            session.Value = sessionId;
-                            insert.ExecuteNonQuery();
-                            any = true;
-                        }
-                    }
-
-                    if (!any)
+                    any.Parameters.AddWithValue("$source", name);
+                    if ((long)any.ExecuteScalar()! == 0)
                     {
                         return;
                     }
                 }
 
-                using (SqliteCommand allocate = warehouse.Command(AllocateSql, tx))
+                using SqliteCommand shares = warehouse.Command(SharesSql, tx);
+                shares.Parameters.AddWithValue("$source", name);
+                SqliteParameter shareSession = shares.Parameters.Add("$session", SqliteType.Text);
+                using SqliteCommand spread = warehouse.Command(SpreadSql, tx);
+                spread.Parameters.AddWithValue("$source", name);
+                SqliteParameter spreadSession = spread.Parameters.Add("$session", SqliteType.Text);
+                SqliteParameter cost = spread.Parameters.Add("$cost", SqliteType.Real);
+                SqliteParameter total = spread.Parameters.Add("$total", SqliteType.Integer);
+                foreach (var (touchedSource, sessionId) in touched)
                 {
-                    allocate.Parameters.AddWithValue("$source", name);
-                    allocate.ExecuteNonQuery();
-                }
+                    if (touchedSource != name)
+                    {
+                        continue;
+                    }
 
+                    shareSession.Value = sessionId;
+                    using SqliteDataReader reader = shares.ExecuteReader();
+                    if (!reader.Read() || reader.IsDBNull(2) || reader.GetInt64(2) <= 0)
+                    {
+                        continue;
+                    }
+
+                    spreadSession.Value = sessionId;
+                    cost.Value = reader.GetDouble(1);
+                    total.Value = reader.GetInt64(2);
+                    reader.Close();
+                    spread.ExecuteNonQuery();
+                }
             }
             catch (SqliteException ex)
             {
