@@ -79,8 +79,9 @@ namespace AgentMetrics.Import.Claude
         {
             var discovered = new DiscoveredFile(file, Source);
             // 2.1 layout: <session>/subagents/agent-<id>.jsonl beside agent-<id>.meta.json naming the type.
+            // Only subagent transcripts have one; asking for every session file would double the stat calls.
             string meta = Path.ChangeExtension(file, ".meta.json");
-            if (File.Exists(meta))
+            if (Path.GetFileName(file).StartsWith("agent-", StringComparison.Ordinal) && File.Exists(meta))
             {
                 try
                 {
