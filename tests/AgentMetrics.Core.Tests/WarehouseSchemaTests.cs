@@ -28,7 +28,7 @@ VALUES ('Claude', 'msg_1', 's1', 1763000000000, 'claude-haiku-4-5-20251001', 10,
             Assert.Equal(Warehouse.SchemaVersion, info.SchemaVersion);
             Assert.True(Warehouse.SchemaVersion >= 2);
             Assert.Equal(1, info.Requests);
-            Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'requests_usage';"));
+            Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'usage_rollup';"));
             Assert.Equal("wal", warehouse.Scalar<string>("PRAGMA journal_mode;"));
         }
 

@@ -19,7 +19,9 @@ SELECT r.source, r.model, r.project, r.project_path, r.git_branch, r.agent, r.ts
        count(*), sum(r.input_tokens), sum(r.output_tokens), sum(r.cache_write_5m), sum(r.cache_write_1h), sum(r.cache_read),
        sum(r.reasoning_tokens), sum(r.web_searches), sum(r.reported_cost)
 FROM rollup_dirty d
-JOIN requests r ON r.is_synthetic = 0 AND r.ts >= d.bucket * $bucketMs AND r.ts < (d.bucket + 1) * $bucketMs
+CROSS JOIN requests r INDEXED BY requests_ts -- dirty buckets outside, one time range each: without statistics
+-- the planner would rather build a throw-away index on is_synthetic and scan it per bucket.
+WHERE r.is_synthetic = 0 AND r.ts >= d.bucket * $bucketMs AND r.ts < (d.bucket + 1) * $bucketMs
 GROUP BY r.source, r.model, r.project, r.project_path, r.git_branch, r.agent, r.ts / $bucketMs, 8;
 DELETE FROM rollup_dirty;";
 

@@ -107,16 +107,7 @@ CREATE TABLE session_reports (
 ) WITHOUT ROWID;
 ",
 
-            // 2: a covering index for the cost queries. Rows carry wide text (paths, file names); scanning
-            // just the counted columns halves Get-AgentCost on a large warehouse. It replaces the time index.
-            @"
-CREATE INDEX requests_usage ON requests (is_synthetic, ts, source, model, input_tokens, output_tokens, cache_write_5m,
-    cache_write_1h, cache_read, reasoning_tokens, web_searches, reported_cost);
--- It leads with (is_synthetic, ts), so the plain time index only costs writes now.
-DROP INDEX requests_ts;
-",
-
-            // 3: a rollup of requests by every key but the session, per 15-minute bucket, so cost queries
+            // 2: a rollup of requests by every key but the session, per 15-minute bucket, so cost queries
             // read thousands of rows instead of every request. Triggers mark the buckets a change touches;
             // the importer re-sums them before it lets go of the warehouse (RollupMaintainer).
             @"
