@@ -242,9 +242,20 @@ namespace AgentMetrics.Import
                         while ((index = Interlocked.Increment(ref next)) < work.Count && !stop.IsCancellationRequested)
                         {
                             FileWork item = work[index];
-                            foreach (ParsedChunk chunk in reader.ReadsWholeFile ? ReadDocument(reader, item) : ReadLines(reader, item, stop.Token))
+                            try
                             {
-                                chunks.Add(chunk, stop.Token);
+                                foreach (ParsedChunk chunk in reader.ReadsWholeFile ? ReadDocument(reader, item) : ReadLines(reader, item, stop.Token))
+                                {
+                                    chunks.Add(chunk, stop.Token);
+                                }
+                            }
+                            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                            {
+                                // The file went away or became unreadable mid-read (an agent rotating it): report
+                                // it and go on. What was committed of it stays; the next import resumes there.
+                                var failed = new ParsedChunk(item) { FileDone = true };
+                                failed.Problems.Add(new ItemProblem("HistoryFileUnreadable", ErrorKind.ReadError, $"Stopped reading '{item.File.Path}': {ex.Message}", item.File.Path, null));
+                                chunks.Add(failed, stop.Token);
                             }
                         }
                     }
@@ -273,15 +284,20 @@ namespace AgentMetrics.Import
                 {
                     Task.WaitAll(tasks);
                 }
-                catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException))
+                catch (AggregateException)
                 {
+                    // Inspected below: cancellations are expected after a stop, anything else is rethrown.
                 }
             }
 
-            // A worker's own failure (an unexpected I/O error) surfaces here, on the caller's thread.
+            // A worker's own failure surfaces here, on the caller's thread, as itself.
             foreach (Task task in tasks.Where(t => t.IsFaulted))
             {
-                ExceptionDispatchInfo.Capture(task.Exception!.InnerException!).Throw();
+                Exception failure = task.Exception!.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? task.Exception.InnerException!;
+                if (failure is not OperationCanceledException)
+                {
+                    ExceptionDispatchInfo.Capture(failure).Throw();
+                }
             }
 
             cancellation.ThrowIfCancellationRequested();
