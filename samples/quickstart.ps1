@@ -26,7 +26,7 @@ if ($imported.Count -eq 0) {
     "No Claude Code, Codex or telemetry history was found on this machine, so this run imports the sample history"
     "in $sample into a separate sample warehouse ($($target.Warehouse)); your own warehouse is untouched."
     ''
-    $imported = @(Import-AgentHistory -LiteralPath ([System.IO.Path]::Combine($sample, '.claude')), ([System.IO.Path]::Combine($sample, '.codex')) @target)
+    $imported = @(Import-AgentHistory -LiteralPath $sample @target)
     # The sample is a fixed week in November 2026: show its last 7 days rather than the calendar's.
     $last = (Get-AgentWarehouse @target).LastRequest.ToLocalTime()
     $since = $last.Date.AddDays(-6)

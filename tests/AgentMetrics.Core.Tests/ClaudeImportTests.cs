@@ -211,6 +211,16 @@ namespace AgentMetrics.Core.Tests
         }
 
         [Fact]
+        public void AHomeFolderStandsForEveryAgentFolderInsideIt()
+        {
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+            var results = Import(warehouse, Fixtures.AgentHome);
+            Assert.Equal(new[] { AgentSource.Claude, AgentSource.Codex }, results.Select(r => r.Source).ToArray());
+            Assert.Equal(42, results[0].FilesSeen);
+            Assert.Equal(8, results[1].FilesSeen);
+        }
+
+        [Fact]
         public void ANewerWarehouseIsRefusedAndLeftUntouched()
         {
             string path = _scratch.File("future.db");

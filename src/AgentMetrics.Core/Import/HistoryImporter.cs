@@ -114,7 +114,7 @@ namespace AgentMetrics.Import
             if (options.Paths is { Count: > 0 } paths)
             {
                 var byReader = wanted.ToDictionary(r => r, _ => new List<string>());
-                foreach (string path in paths)
+                foreach (string path in ExpandHomes(paths, observer))
                 {
                     if (!File.Exists(path) && !Directory.Exists(path))
                     {
@@ -163,6 +163,34 @@ namespace AgentMetrics.Import
             }
 
             return plan;
+        }
+
+        // Where each agent keeps its history inside a home folder (a copied laptop home, a backup).
+        private static readonly string[] HomeFolders =
+        {
+            ".claude", Path.Combine(".config", "claude"), ".codex", Path.Combine(".agenthub", "metrics"), ".llm-telemetry",
+        };
+
+        /// <summary>A home folder given as a path stands for the agents' folders inside it.</summary>
+        private static IEnumerable<string> ExpandHomes(IEnumerable<string> paths, IImportObserver observer)
+        {
+            foreach (string path in paths)
+            {
+                var inside = Directory.Exists(path)
+                    ? HomeFolders.Select(folder => Path.Combine(path, folder)).Where(Directory.Exists).ToList()
+                    : new List<string>();
+                if (inside.Count == 0)
+                {
+                    yield return path;
+                    continue;
+                }
+
+                observer.Verbose($"{path} is a home folder; importing {string.Join(", ", inside)}.");
+                foreach (string folder in inside)
+                {
+                    yield return folder;
+                }
+            }
         }
 
         private ImportResult ImportSource(SourceReader reader, List<string> roots, bool force, IImportObserver observer, CancellationToken cancellation)
