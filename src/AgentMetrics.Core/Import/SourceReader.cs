@@ -83,6 +83,35 @@ namespace AgentMetrics.Import
         public virtual bool ParseDocument(Stream stream, FileContext context, ImportBatch batch) =>
             throw new System.NotSupportedException($"{Source} files are read by line, not whole.");
 
+        /// <summary>An empty or whitespace-only line: skipped, not malformed.</summary>
+        protected static bool IsBlank(System.ReadOnlySpan<byte> span)
+        {
+            foreach (byte b in span)
+            {
+                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Parses one line as JSON; false (and nothing to dispose) when it is not valid JSON.</summary>
+        protected static bool TryParse(RawLine line, out System.Text.Json.JsonDocument document)
+        {
+            try
+            {
+                document = System.Text.Json.JsonDocument.Parse(line.Bytes);
+                return true;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                document = null!;
+                return false;
+            }
+        }
+
         protected static IEnumerable<string> SafeEnumerateFiles(string folder, string pattern)
         {
             if (!Directory.Exists(folder))

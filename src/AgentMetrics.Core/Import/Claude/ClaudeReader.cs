@@ -162,12 +162,7 @@ namespace AgentMetrics.Import.Claude
 
         private LineOutcome ParseFully(RawLine line, FileContext context, ImportBatch batch)
         {
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(line.Bytes);
-            }
-            catch (JsonException)
+            if (!TryParse(line, out JsonDocument document))
             {
                 return LineOutcome.Malformed;
             }
@@ -214,19 +209,6 @@ namespace AgentMetrics.Import.Claude
             }
 
             return LineOutcome.Parsed;
-        }
-
-        private static bool IsBlank(ReadOnlySpan<byte> span)
-        {
-            foreach (byte b in span)
-            {
-                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r')
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         private void ReadProgress(JsonElement root, RawLine line, FileContext context, ImportBatch batch)

@@ -69,12 +69,7 @@ namespace AgentMetrics.Import.Codex
                 return LineOutcome.Empty;
             }
 
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(line.Bytes);
-            }
-            catch (JsonException)
+            if (!TryParse(line, out JsonDocument document))
             {
                 return LineOutcome.Malformed;
             }
@@ -295,19 +290,6 @@ namespace AgentMetrics.Import.Codex
             // rollout-2026-09-28T12-31-13-<uuid>.jsonl: the uuid is the last 36 characters of the name.
             string name = Path.GetFileNameWithoutExtension(path);
             return name.Length >= 36 && Guid.TryParse(name.Substring(name.Length - 36), out _) ? name.Substring(name.Length - 36) : null;
-        }
-
-        private static bool IsBlank(ReadOnlySpan<byte> span)
-        {
-            foreach (byte b in span)
-            {
-                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r')
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         /// <summary>One Codex usage object. Cached is inside Input and Reasoning inside Output.</summary>

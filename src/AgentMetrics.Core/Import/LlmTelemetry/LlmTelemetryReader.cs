@@ -87,12 +87,7 @@ namespace AgentMetrics.Import.LlmTelemetry
                 return LineOutcome.Empty;
             }
 
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(line.Bytes);
-            }
-            catch (JsonException)
+            if (!TryParse(line, out JsonDocument document))
             {
                 return LineOutcome.Malformed;
             }
@@ -143,19 +138,6 @@ namespace AgentMetrics.Import.LlmTelemetry
             }
 
             return LineOutcome.Parsed;
-        }
-
-        private static bool IsBlank(ReadOnlySpan<byte> span)
-        {
-            foreach (byte b in span)
-            {
-                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r')
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         private static string? RawText(JsonElement element, string name) =>
