@@ -27,7 +27,6 @@ namespace AgentMetrics.Core.Tests
 
         public void Verbose(string message) => Messages.Add(message);
 
-        public void Warning(string message) => Messages.Add(message);
     }
 
     public sealed class ClaudeImportTests : IDisposable

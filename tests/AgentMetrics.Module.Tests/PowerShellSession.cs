@@ -250,8 +250,6 @@ namespace AgentMetrics.Module.Tests
 
         public T Single<T>() => (T)Output.Single().BaseObject;
 
-        public IEnumerable<PSObject> OfTypeName(string typeName) => Output.Where(o => o.TypeNames.Contains(typeName));
-
         public static object? Prop(PSObject obj, string name) => obj.Properties[name]?.Value;
     }
 }

@@ -61,7 +61,6 @@ namespace AgentMetrics.Import
 
         void Verbose(string message);
 
-        void Warning(string message);
     }
 
     /// <summary>
@@ -84,8 +83,6 @@ namespace AgentMetrics.Import
         {
             _warehouse = warehouse;
         }
-
-        internal static IReadOnlyList<SourceReader> AllReaders => Readers;
 
         public IReadOnlyList<ImportResult> Import(ImportOptions options, IImportObserver observer, CancellationToken cancellation)
         {

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using AgentMetrics.Errors;
 
 namespace AgentMetrics.Import
 {
@@ -81,8 +80,6 @@ namespace AgentMetrics.Import
 
         public Dictionary<string, string> AgentTypes { get; } = new Dictionary<string, string>();
 
-        public List<ItemProblem> Problems { get; } = new List<ItemProblem>();
-
         public long UsageLines { get; set; }
 
         public int Size => Requests.Count + ToolCalls.Count + ToolResults.Count + SessionReports.Count;
@@ -94,7 +91,6 @@ namespace AgentMetrics.Import
             ToolResults.Clear();
             SessionReports.Clear();
             AgentTypes.Clear();
-            Problems.Clear();
             UsageLines = 0;
         }
     }

@@ -70,7 +70,5 @@ namespace AgentMetrics
 
         /// <summary>What this row was folded from, so Measure-AgentCost can regroup it exactly.</summary>
         internal List<UsageSlice> Slices { get; } = new List<UsageSlice>();
-
-        internal bool UsedUtc { get; set; }
     }
 }

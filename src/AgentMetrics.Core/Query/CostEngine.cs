@@ -281,7 +281,7 @@ GROUP BY {keyList}, bucket, long_context;";
 
         private static CostSummary NewRow(UsageSlice slice, IReadOnlyList<CostGrouping> by, DateTime? date, bool utc)
         {
-            var row = new CostSummary { Grouping = by.ToArray(), Date = date, UsedUtc = utc };
+            var row = new CostSummary { Grouping = by.ToArray(), Date = date };
             foreach (CostGrouping group in by)
             {
                 switch (group)

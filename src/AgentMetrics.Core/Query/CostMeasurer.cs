@@ -15,12 +15,9 @@ namespace AgentMetrics.Query
         private static readonly CostGrouping[] AlwaysAvailable = { CostGrouping.Day, CostGrouping.Week, CostGrouping.Month, CostGrouping.Model, CostGrouping.Source };
         private HashSet<CostGrouping>? _available;
 
-        public long RowsAdded { get; private set; }
-
         public void Add(Session session)
         {
             _slices.AddRange(session.Slices);
-            RowsAdded++;
         }
 
         public void Add(CostSummary row)
@@ -37,7 +34,6 @@ namespace AgentMetrics.Query
             }
 
             _slices.AddRange(row.Slices);
-            RowsAdded++;
         }
 
         /// <summary>True when a row carries the detail needed to regroup it (objects rebuilt from CSV or remoting do not).</summary>

@@ -172,7 +172,6 @@ namespace AgentMetrics.PowerShell.Commands
 
             public void Verbose(string message) => _command.WriteVerbose(message);
 
-            public void Warning(string message) => _command.WriteWarning(message);
 
             public void Complete()
             {
