@@ -86,3 +86,56 @@ namespace AgentMetrics.Core.Tests
         public void Dispose() => _scratch.Dispose();
     }
 }
+
+namespace AgentMetrics.Core.Tests
+{
+    public sealed class BulkLoadTests : IDisposable
+    {
+        private readonly ScratchFolder _scratch = new ScratchFolder();
+
+        [Fact]
+        public void AFirstImportThatDiedInBulkModeIsFinishedByTheNextAndNeverReadStale()
+        {
+            string claude = Path.Combine(Fixtures.AgentHome, ".claude");
+            PriceBook prices = PriceBook.LoadDefault(Fixtures.PricingFolder);
+            var utc = new PeriodOptions { Utc = true };
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+
+            // What a first import leaves when it is killed half-way: the marker, no session index or
+            // rollup triggers, and some requests.
+            Assert.True(BulkLoad.TryBegin(warehouse));
+            using (var writer = new WarehouseWriter(warehouse))
+            {
+                var batch = new ImportBatch();
+                batch.Requests.Add(new RequestRecord { DedupKey = "msg_partial", SessionId = "s", Ts = 1_763_000_000_000, Model = "claude-haiku-4-5-20251001", Input = 10, Output = 5 });
+                writer.Write(AgentSource.Claude, batch, new FileManifest { Source = AgentSource.Claude, Path = "partial.jsonl" });
+            }
+
+            Assert.True(BulkLoad.Pending(warehouse));
+            Assert.False(RollupMaintainer.IsCurrent(warehouse));
+            var whileDead = Assert.Single(CostEngine.Summarise(warehouse, new UsageFilter(), Array.Empty<CostGrouping>(), utc, prices).Rows);
+            Assert.Equal(15, whileDead.TotalTokens);
+
+            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = new[] { claude } }, new RecordingObserver(), CancellationToken.None);
+
+            Assert.False(BulkLoad.Pending(warehouse));
+            Assert.True(RollupMaintainer.IsCurrent(warehouse));
+            Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'requests_session';"));
+            Assert.Equal(2L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('requests_rollup_insert', 'requests_rollup_update');"));
+            var totals = Truth.Load().Claude.GetProperty("all").GetProperty("totals");
+            var after = Assert.Single(CostEngine.Summarise(warehouse, new UsageFilter(), Array.Empty<CostGrouping>(), utc, prices).Rows);
+            Assert.Equal(Truth.L(totals, "messages") + 1, after.Requests);
+        }
+
+        [Fact]
+        public void OnlyAnEmptyWarehouseIsLoadedInBulk()
+        {
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = new[] { Path.Combine(Fixtures.AgentHome, ".codex") } }, new RecordingObserver(), CancellationToken.None);
+            Assert.False(BulkLoad.Pending(warehouse));
+            Assert.False(BulkLoad.TryBegin(warehouse));
+        }
+
+        public void Dispose() => _scratch.Dispose();
+    }
+}

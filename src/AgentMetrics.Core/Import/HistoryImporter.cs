@@ -78,6 +78,7 @@ namespace AgentMetrics.Import
         private static readonly SourceReader[] Readers = { new ClaudeReader(), new CodexReader(), new AgentHubReader(), new LlmTelemetryReader() };
 
         private readonly Warehouse _warehouse;
+        private bool _bulk;
 
         public HistoryImporter(Warehouse warehouse)
         {
@@ -91,10 +92,28 @@ namespace AgentMetrics.Import
             // Checkpoint the write-ahead log every 64 MB rather than every 4 MB: each checkpoint syncs the
             // file, and an import writes hundreds of MB of pages. Closing the warehouse checkpoints the rest.
             _warehouse.Execute("PRAGMA wal_autocheckpoint = 16384;");
-            var results = new List<ImportResult>();
-            foreach (var (reader, roots) in plan)
+            if (BulkLoad.Pending(_warehouse))
             {
-                results.Add(ImportSource(reader, roots, options.Force, observer, cancellation));
+                observer.Verbose("An earlier first import stopped before it finished; building its indexes now.");
+                BulkLoad.Finish(_warehouse);
+            }
+
+            var results = new List<ImportResult>();
+            _bulk = BulkLoad.TryBegin(_warehouse);
+            try
+            {
+                foreach (var (reader, roots) in plan)
+                {
+                    results.Add(ImportSource(reader, roots, options.Force, observer, cancellation));
+                }
+            }
+            finally
+            {
+                if (_bulk)
+                {
+                    BulkLoad.Finish(_warehouse);
+                    _bulk = false;
+                }
             }
 
             // Still under the import lock: the next reader finds the rollup current.
@@ -371,8 +390,7 @@ namespace AgentMetrics.Import
                     // one transaction per small file would spend the time on commits.
                     if (tx is not null && (pending >= CommitRecords || sinceCommit.ElapsedMilliseconds >= CommitIntervalMs))
                     {
-                        ReportedCostAllocator.Allocate(_warehouse, reader.Source, writer.TouchedSessions, tx);
-                        writer.TouchedSessions.Clear();
+                        AllocateReportedCost(reader.Source, writer, tx);
                         tx.Commit();
                         tx.Dispose();
                         tx = null;
@@ -384,7 +402,7 @@ namespace AgentMetrics.Import
 
                 if (tx is not null)
                 {
-                    ReportedCostAllocator.Allocate(_warehouse, reader.Source, writer.TouchedSessions, tx);
+                    AllocateReportedCost(reader.Source, writer, tx);
                     tx.Commit();
                 }
 
@@ -400,6 +418,17 @@ namespace AgentMetrics.Import
             {
                 tx?.Dispose();
             }
+        }
+
+        /// <summary>Spreads reported session costs with the data they belong to (a bulk import does it once at the end).</summary>
+        private void AllocateReportedCost(AgentSource source, WarehouseWriter writer, SqliteTransaction tx)
+        {
+            if (!_bulk)
+            {
+                ReportedCostAllocator.Allocate(_warehouse, source, writer.TouchedSessions, tx);
+            }
+
+            writer.TouchedSessions.Clear();
         }
 
         private static FileStream? Open(FileWork item, List<ItemProblem> problems)

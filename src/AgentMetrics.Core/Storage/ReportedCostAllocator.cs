@@ -20,6 +20,25 @@ WHERE sr.source = $source AND sr.reported_cost IS NOT NULL AND sr.session_id = $
 UPDATE requests SET reported_cost = $cost * weight / $total
 WHERE source = $source AND session_id = $session AND is_synthetic = 0;";
 
+        /// <summary>Spreads every reported session cost (after a bulk import, which skipped it per commit).</summary>
+        public static void AllocateAll(Warehouse warehouse, SqliteTransaction tx)
+        {
+            var sessions = new List<(string Source, string SessionId)>();
+            using (SqliteCommand command = warehouse.Command("SELECT source, session_id FROM session_reports WHERE reported_cost IS NOT NULL;", tx))
+            using (SqliteDataReader reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    sessions.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+
+            foreach (AgentSource source in new[] { AgentSource.Claude, AgentSource.Codex, AgentSource.AgentHub, AgentSource.LlmTelemetry })
+            {
+                Allocate(warehouse, source, sessions, tx);
+            }
+        }
+
         /// <summary>Re-spreads the reported cost of the sessions touched, inside the caller's transaction (so it commits with the data).</summary>
         public static void Allocate(Warehouse warehouse, AgentSource source, ICollection<(string Source, string SessionId)> touched, SqliteTransaction tx)
         {

@@ -26,7 +26,7 @@ GROUP BY r.source, r.model, r.project, r.project_path, r.git_branch, r.agent, r.
 DELETE FROM rollup_dirty;";
 
         public static bool IsCurrent(Warehouse warehouse) =>
-            warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM rollup_dirty);") == 0;
+            warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM rollup_dirty);") == 0 && !BulkLoad.Pending(warehouse);
 
         public static void Refresh(Warehouse warehouse)
         {

@@ -8,6 +8,25 @@ namespace AgentMetrics.Storage
     /// </summary>
     internal static class Schema
     {
+        /// <summary>The per-session index; a first (bulk) import builds it once at the end instead of row by row.</summary>
+        internal const string SessionIndexSql = "CREATE INDEX IF NOT EXISTS requests_session ON requests (source, session_id, ts);";
+
+        /// <summary>The triggers that mark rollup buckets dirty on insert and update (dropped during a bulk import).</summary>
+        internal const string RollupWriteTriggersSql = @"
+-- NOT EXISTS rather than OR IGNORE: an outer statement's conflict clause (the requests upsert) would
+-- override the trigger's own.
+CREATE TRIGGER IF NOT EXISTS requests_rollup_insert AFTER INSERT ON requests
+BEGIN
+    INSERT INTO rollup_dirty SELECT new.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = new.ts / 900000);
+END;
+
+CREATE TRIGGER IF NOT EXISTS requests_rollup_update AFTER UPDATE ON requests
+BEGIN
+    INSERT INTO rollup_dirty SELECT old.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts / 900000);
+    INSERT INTO rollup_dirty SELECT new.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = new.ts / 900000);
+END;
+";
+
         public static readonly IReadOnlyList<string> Migrations = new[]
         {
             // 1: files, requests, tool calls, reported session costs.
@@ -61,7 +80,7 @@ CREATE TABLE requests (
     UNIQUE (source, dedup_key)
 );
 CREATE INDEX requests_ts ON requests (ts);
-CREATE INDEX requests_session ON requests (source, session_id, ts);
+" + SessionIndexSql + @"
 CREATE INDEX requests_agent ON requests (source, agent_id) WHERE agent_id IS NOT NULL;
 
 CREATE TABLE tool_calls (
@@ -134,19 +153,7 @@ CREATE INDEX usage_rollup_bucket ON usage_rollup (bucket);
 
 CREATE TABLE rollup_dirty (bucket INTEGER PRIMARY KEY) WITHOUT ROWID;
 
--- NOT EXISTS rather than OR IGNORE: an outer statement's conflict clause (the requests upsert) would
--- override the trigger's own.
-CREATE TRIGGER requests_rollup_insert AFTER INSERT ON requests
-BEGIN
-    INSERT INTO rollup_dirty SELECT new.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = new.ts / 900000);
-END;
-
-CREATE TRIGGER requests_rollup_update AFTER UPDATE ON requests
-BEGIN
-    INSERT INTO rollup_dirty SELECT old.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts / 900000);
-    INSERT INTO rollup_dirty SELECT new.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = new.ts / 900000);
-END;
-
+" + RollupWriteTriggersSql + @"
 CREATE TRIGGER requests_rollup_delete AFTER DELETE ON requests
 BEGIN
     INSERT INTO rollup_dirty SELECT old.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts / 900000);
