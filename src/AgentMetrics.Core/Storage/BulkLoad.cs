@@ -36,6 +36,21 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
         /// <summary>Builds what bulk mode skipped, marks every bucket for the rollup and spreads reported costs.</summary>
         public static void Finish(Warehouse warehouse)
         {
+            // The index build sorts every request: a small page cache makes SQLite spill that sort to a
+            // temporary file instead of holding it in memory (the import's memory budget is 200 MB).
+            warehouse.Execute("PRAGMA cache_size = -4096;");
+            try
+            {
+                FinishInTransaction(warehouse);
+            }
+            finally
+            {
+                warehouse.Execute($"PRAGMA cache_size = {Warehouse.CacheSizePragmaValue};");
+            }
+        }
+
+        private static void FinishInTransaction(Warehouse warehouse)
+        {
             using SqliteTransaction tx = warehouse.BeginWrite();
             warehouse.Execute(Schema.SessionIndexSql + Schema.RollupWriteTriggersSql + $@"
 INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests WHERE true ON CONFLICT DO NOTHING;

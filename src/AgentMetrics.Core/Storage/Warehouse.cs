@@ -25,6 +25,9 @@ namespace AgentMetrics.Storage
 
         public static int SchemaVersion => Schema.Migrations.Count;
 
+        /// <summary>16 MB of page cache (negative = KiB): enough for the import's working set, within its memory budget.</summary>
+        internal const int CacheSizePragmaValue = -16384;
+
         /// <summary>Opens (creating if needed) the warehouse at <paramref name="path"/>, or the default one.</summary>
         public static Warehouse Open(string? path = null, bool readOnly = false)
         {
@@ -107,7 +110,7 @@ namespace AgentMetrics.Storage
                     Execute("PRAGMA journal_mode = WAL;");
                 }
 
-                Execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;");
+                Execute($"PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = {CacheSizePragmaValue};");
                 if (version < SchemaVersion)
                 {
                     Migrate();
