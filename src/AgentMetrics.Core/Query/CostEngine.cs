@@ -226,9 +226,10 @@ GROUP BY {keyList}, bucket, long_context;";
         {
             var pricer = new SlicePricer(prices);
             var rows = new Dictionary<string, CostSummary>(StringComparer.Ordinal);
+            CostGrouping? period = PeriodOf(by);
             foreach (UsageSlice slice in slices)
             {
-                DateTime? date = PeriodStart(slice.StartMs, by, periods);
+                DateTime? date = PeriodStart(slice.StartMs, period, periods);
                 string key = GroupKey(slice, by, date);
                 if (!rows.TryGetValue(key, out CostSummary? row))
                 {
@@ -331,9 +332,15 @@ GROUP BY {keyList}, bucket, long_context;";
             return string.Join("\u0001", parts.Select(p => p ?? "\u0002"));
         }
 
-        internal static DateTime? PeriodStart(long startMs, IReadOnlyList<CostGrouping> by, PeriodOptions periods)
+        internal static DateTime? PeriodStart(long startMs, IReadOnlyList<CostGrouping> by, PeriodOptions periods) =>
+            PeriodStart(startMs, PeriodOf(by), periods);
+
+        /// <summary>The Day, Week or Month in a grouping, if any.</summary>
+        private static CostGrouping? PeriodOf(IReadOnlyList<CostGrouping> by) =>
+            by.Where(g => g == CostGrouping.Day || g == CostGrouping.Week || g == CostGrouping.Month).Select(g => (CostGrouping?)g).FirstOrDefault();
+
+        private static DateTime? PeriodStart(long startMs, CostGrouping? period, PeriodOptions periods)
         {
-            CostGrouping? period = by.Where(g => g == CostGrouping.Day || g == CostGrouping.Week || g == CostGrouping.Month).Select(g => (CostGrouping?)g).FirstOrDefault();
             if (period is null)
             {
                 return null;

@@ -29,8 +29,22 @@ namespace AgentMetrics.Query
 
         public IReadOnlyList<string>? Agent { get; set; }
 
+        // Wildcards resolved against the warehouse, per column: one query builds several statements from the
+        // same filter (sessions take five), and each resolution is a scan of the requests' distinct values.
+        private readonly Dictionary<string, IReadOnlyList<string>> _resolved;
+
+        public UsageFilter()
+            : this(new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal))
+        {
+        }
+
+        private UsageFilter(Dictionary<string, IReadOnlyList<string>> resolved)
+        {
+            _resolved = resolved;
+        }
+
         /// <summary>The same filter over another time window.</summary>
-        internal UsageFilter Within(DateTimeOffset? since, DateTimeOffset? until) => new UsageFilter
+        internal UsageFilter Within(DateTimeOffset? since, DateTimeOffset? until) => new UsageFilter(_resolved)
         {
             Since = since,
             Until = until,
@@ -68,8 +82,8 @@ namespace AgentMetrics.Query
             AddIn(warehouse, command, sql, alias, "agent", Agent);
             if (Project is { Count: > 0 })
             {
-                var names = Match(warehouse, "project", Project);
-                var paths = Match(warehouse, "project_path", Project);
+                var names = Resolve(warehouse, "project", Project);
+                var paths = Resolve(warehouse, "project_path", Project);
                 string nameList = Parameters(command, "project", names);
                 string pathList = Parameters(command, "project_path", paths);
                 sql.Append($" AND ({alias}project IN ({nameList}) OR {alias}project_path IN ({pathList}))");
@@ -78,14 +92,14 @@ namespace AgentMetrics.Query
             return sql.ToString();
         }
 
-        private static void AddIn(Warehouse warehouse, SqliteCommand command, StringBuilder sql, string alias, string column, IReadOnlyList<string>? patterns)
+        private void AddIn(Warehouse warehouse, SqliteCommand command, StringBuilder sql, string alias, string column, IReadOnlyList<string>? patterns)
         {
             if (patterns is not { Count: > 0 })
             {
                 return;
             }
 
-            var values = Match(warehouse, column, patterns);
+            var values = Resolve(warehouse, column, patterns);
             sql.Append($" AND {alias}{column} IN ({Parameters(command, column, values)})");
         }
 
@@ -105,6 +119,17 @@ namespace AgentMetrics.Query
             }
 
             return string.Join(", ", names);
+        }
+
+        private IReadOnlyList<string> Resolve(Warehouse warehouse, string column, IEnumerable<string> patterns)
+        {
+            if (!_resolved.TryGetValue(column, out IReadOnlyList<string>? values))
+            {
+                values = Match(warehouse, column, patterns);
+                _resolved[column] = values;
+            }
+
+            return values;
         }
 
         internal static IReadOnlyList<string> Match(Warehouse warehouse, string column, IEnumerable<string> patterns) =>
