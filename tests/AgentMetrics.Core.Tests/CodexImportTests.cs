@@ -196,13 +196,22 @@ namespace AgentMetrics.Core.Tests
             AssertCodexTruth(warehouse);
         }
 
-        [Fact]
-        public void AppendedTokenCountsAddExactlyThoseFromThePersistedRunningTotal()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void AppendedTokenCountsAddExactlyThoseFromThePersistedRunningTotal(bool stateFromEarlierVersion)
         {
             string home = _scratch.CopyTree(CodexFixture, "codex");
             string file = Directory.GetFiles(home, "rollout-*.jsonl", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).First();
             using var warehouse = Warehouse.Open(_scratch.File("w.db"));
             Import(warehouse, home);
+            if (stateFromEarlierVersion)
+            {
+                // 0.1 warehouses hold the state as System.Text.Json's serializer wrote it, with the computed Sum too.
+                string where = " WHERE path = '" + file.Replace("'", "''") + "'";
+                warehouse.Execute("UPDATE source_files SET state = json_set(state, '$.Total.Sum', json_extract(state, '$.Total.Input') + json_extract(state, '$.Total.Output'))" + where + ";");
+                Assert.Equal(1, warehouse.Scalar<long>("SELECT count(*) FROM source_files" + where + " AND json_extract(state, '$.Total.Sum') > 0;"));
+            }
             CostSummary before = Total(warehouse);
             long shellErrorsBefore = ToolEngine.Summarise(warehouse, CodexOnly, bySource: false).Single(t => t.Name == "shell").Errors;
 

@@ -6,10 +6,18 @@ namespace AgentMetrics.Import
     /// <summary>A file a source reader found, with what it knows about it before opening it.</summary>
     internal sealed class DiscoveredFile
     {
-        public DiscoveredFile(string path, AgentSource source)
+        private readonly System.Func<string, IDictionary<string, string>>? _readHints;
+        private IDictionary<string, string>? _hints;
+
+        /// <param name="readHints">
+        /// Reads the file's hints when they are first asked for: only a file that is read needs them, and an
+        /// import where nothing changed should open nothing but the warehouse.
+        /// </param>
+        public DiscoveredFile(string path, AgentSource source, System.Func<string, IDictionary<string, string>>? readHints = null)
         {
             Path = path;
             Source = source;
+            _readHints = readHints;
         }
 
         public string Path { get; }
@@ -17,7 +25,7 @@ namespace AgentMetrics.Import
         public AgentSource Source { get; }
 
         /// <summary>Reader-specific facts from the file's location (e.g. a subagent's type from its meta file).</summary>
-        public IDictionary<string, string> Hints { get; } = new Dictionary<string, string>();
+        public IDictionary<string, string> Hints => _hints ??= _readHints?.Invoke(Path) ?? new Dictionary<string, string>();
     }
 
     /// <summary>Per-file state a line parser keeps between imports (persisted with the file's manifest).</summary>
@@ -35,11 +43,42 @@ namespace AgentMetrics.Import
         /// <summary>The first timestamp in the file: breaks ties between equal copies (the file that started first wins).</summary>
         public long? FirstTs { get; set; }
 
+        private string? _state;
+        private IFileState? _changedState;
+
         /// <summary>Opaque parser state (Codex running totals), saved in the same transaction as the data.</summary>
-        public string? State { get; set; }
+        public string? State
+        {
+            get
+            {
+                // Serialised only when a chunk is sealed, not on every line that changes it.
+                if (_changedState is not null)
+                {
+                    _state = _changedState.Serialize();
+                    _changedState = null;
+                }
+
+                return _state;
+            }
+
+            set
+            {
+                _state = value;
+                _changedState = null;
+            }
+        }
 
         /// <summary>The reader's parsed form of <see cref="State"/>, so it is not parsed again for every line.</summary>
         public object? Parsed { get; set; }
+
+        /// <summary>Says the parsed state changed; <see cref="State"/> serialises it when it is next read.</summary>
+        public void StateChanged(IFileState state) => _changedState = state;
+    }
+
+    /// <summary>A reader's per-file state that can be written into <see cref="FileContext.State"/>.</summary>
+    internal interface IFileState
+    {
+        string Serialize();
     }
 
     internal enum LineOutcome
@@ -95,6 +134,27 @@ namespace AgentMetrics.Import
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// The cheap shape check for lines that cannot hold anything counted: an object from brace to brace.
+        /// A full parse of every such line would cost most of an import for nothing.
+        /// </summary>
+        protected static bool LooksLikeObject(System.ReadOnlySpan<byte> span)
+        {
+            int first = 0;
+            while (first < span.Length && (span[first] == (byte)' ' || span[first] == (byte)'\t'))
+            {
+                first++;
+            }
+
+            int last = span.Length - 1;
+            while (last > first && (span[last] == (byte)' ' || span[last] == (byte)'\t' || span[last] == (byte)'\r'))
+            {
+                last--;
+            }
+
+            return first < span.Length && span[first] == (byte)'{' && span[last] == (byte)'}';
         }
 
         /// <summary>Parses one line as JSON; false (and nothing to dispose) when it is not valid JSON.</summary>

@@ -128,19 +128,24 @@ namespace AgentMetrics.Storage
 
         public FileManifest Snapshot() => (FileManifest)MemberwiseClone();
 
-        public void Save(Warehouse warehouse, SqliteTransaction tx)
-        {
-            using SqliteCommand command = warehouse.Command(@"
+        /// <summary>The manifest upsert; <see cref="SaveParameters"/> lists its parameters in the order <see cref="SaveValues"/> gives them.</summary>
+        internal const string SaveSql = @"
 INSERT INTO source_files (source, path, size, mtime_ms, consumed_bytes, consumed_lines, head_hash, tail_hash, first_ts, malformed, state, imported_at)
 VALUES ($source, $path, $size, $mtime, $consumed, $lines, $head, $tail, $first, $malformed, $state, $now)
 ON CONFLICT (path) DO UPDATE SET source = excluded.source, size = excluded.size, mtime_ms = excluded.mtime_ms,
     consumed_bytes = excluded.consumed_bytes, consumed_lines = excluded.consumed_lines, head_hash = excluded.head_hash,
     tail_hash = excluded.tail_hash, first_ts = excluded.first_ts, malformed = excluded.malformed, state = excluded.state,
-    imported_at = excluded.imported_at;", tx);
-            WarehouseWriter.Bind(command, ("$source", Source.ToString()), ("$path", Path), ("$size", Size), ("$mtime", MtimeMs), ("$consumed", ConsumedBytes),
-                ("$lines", ConsumedLines), ("$head", HeadHash), ("$tail", TailHash), ("$first", FirstTs), ("$malformed", Malformed), ("$state", State),
-                ("$now", Util.TimeUtil.ToUnixMs(DateTimeOffset.UtcNow)));
-            command.ExecuteNonQuery();
-        }
+    imported_at = excluded.imported_at;";
+
+        internal static readonly string[] SaveParameters =
+        {
+            "$source", "$path", "$size", "$mtime", "$consumed", "$lines", "$head", "$tail", "$first", "$malformed", "$state", "$now",
+        };
+
+        internal object?[] SaveValues() => new object?[]
+        {
+            Source.ToString(), Path, Size, MtimeMs, ConsumedBytes, ConsumedLines, HeadHash, TailHash, FirstTs, Malformed, State,
+            Util.TimeUtil.ToUnixMs(DateTimeOffset.UtcNow),
+        };
     }
 }

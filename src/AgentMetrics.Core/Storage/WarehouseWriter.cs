@@ -151,7 +151,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 report.Execute(sourceName, s.SessionId, s.ReportedCost, s.ApiDurationMs, s.ToolDurationMs, s.TotalDurationMs, s.LinesAdded, s.LinesRemoved, s.ModelUsageJson);
             }
 
-            manifest.Save(_warehouse, tx);
+            Prepared(FileManifest.SaveSql, tx, FileManifest.SaveParameters).Execute(manifest.SaveValues());
         }
 
         private Statement Prepared(string sql, SqliteTransaction tx, params string[] parameterOrder)
@@ -265,22 +265,6 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             }
 
             public void Dispose() => _statement.Dispose();
-        }
-
-        internal static void Bind(SqliteCommand command, params (string Name, object? Value)[] parameters)
-        {
-            foreach (var (name, value) in parameters)
-            {
-                object dbValue = value ?? DBNull.Value;
-                if (command.Parameters.Contains(name))
-                {
-                    command.Parameters[name].Value = dbValue;
-                }
-                else
-                {
-                    command.Parameters.AddWithValue(name, dbValue);
-                }
-            }
         }
 
         public void Dispose()

@@ -75,29 +75,32 @@ namespace AgentMetrics.Import.Claude
             }
         }
 
-        private DiscoveredFile Describe(string file)
+        private DiscoveredFile Describe(string file) =>
+            // Only subagent transcripts can have a meta file; asking for every session file would double the stat calls.
+            new DiscoveredFile(file, Source, Path.GetFileName(file).StartsWith("agent-", StringComparison.Ordinal) ? ReadSubagentHints : null);
+
+        /// <summary>2.1 layout: &lt;session&gt;/subagents/agent-&lt;id&gt;.jsonl beside agent-&lt;id&gt;.meta.json naming the type.</summary>
+        private static IDictionary<string, string> ReadSubagentHints(string file)
         {
-            var discovered = new DiscoveredFile(file, Source);
-            // 2.1 layout: <session>/subagents/agent-<id>.jsonl beside agent-<id>.meta.json naming the type.
-            // Only subagent transcripts have one; asking for every session file would double the stat calls.
+            var hints = new Dictionary<string, string>();
             string meta = Path.ChangeExtension(file, ".meta.json");
-            if (Path.GetFileName(file).StartsWith("agent-", StringComparison.Ordinal) && File.Exists(meta))
+            try
             {
-                try
+                if (File.Exists(meta))
                 {
                     using var document = JsonDocument.Parse(File.ReadAllBytes(meta));
                     if (document.RootElement.Str("agentType") is { Length: > 0 } type)
                     {
-                        discovered.Hints[AgentTypeHint] = type;
+                        hints[AgentTypeHint] = type;
                     }
                 }
-                catch (Exception ex) when (ex is JsonException || ex is IOException)
-                {
-                    // A missing type only makes the subagent show as "subagent"; its usage is still counted.
-                }
+            }
+            catch (Exception ex) when (ex is JsonException || ex is IOException || ex is UnauthorizedAccessException)
+            {
+                // A missing type only makes the subagent show as "subagent"; its usage is still counted.
             }
 
-            return discovered;
+            return hints;
         }
 
         public override LineOutcome ParseLine(RawLine line, FileContext context, ImportBatch batch)
@@ -141,23 +144,6 @@ namespace AgentMetrics.Import.Claude
             }
 
             return ParseFully(line, context, batch);
-        }
-
-        private static bool LooksLikeObject(ReadOnlySpan<byte> span)
-        {
-            int first = 0;
-            while (first < span.Length && (span[first] == (byte)' ' || span[first] == (byte)'\t'))
-            {
-                first++;
-            }
-
-            int last = span.Length - 1;
-            while (last > first && (span[last] == (byte)' ' || span[last] == (byte)'\t' || span[last] == (byte)'\r'))
-            {
-                last--;
-            }
-
-            return first < span.Length && span[first] == (byte)'{' && span[last] == (byte)'}';
         }
 
         private LineOutcome ParseFully(RawLine line, FileContext context, ImportBatch batch)

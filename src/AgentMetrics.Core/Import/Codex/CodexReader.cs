@@ -69,6 +69,15 @@ namespace AgentMetrics.Import.Codex
                 return LineOutcome.Empty;
             }
 
+            // Most of a rollout is messages and reasoning, which change no count: a line that names none of the
+            // kinds read below only gets a shape check (once the file's first timestamp is known; a last line
+            // without a newline always gets a full parse, as it may be torn and must then stay unconsumed).
+            ReadOnlySpan<byte> span = line.Bytes.Span;
+            if (line.HasNewline && context.FirstTs is not null && !MayCount(span))
+            {
+                return LooksLikeObject(span) ? LineOutcome.Parsed : LineOutcome.Malformed;
+            }
+
             if (!TryParse(line, out JsonDocument document))
             {
                 return LineOutcome.Malformed;
@@ -121,6 +130,14 @@ namespace AgentMetrics.Import.Codex
 
             return LineOutcome.Parsed;
         }
+
+        /// <summary>
+        /// Whether a line can be one of the kinds that count. Their type names appear as raw bytes in such a
+        /// line (inside a JSON string a quote is escaped, but these names need none), so a line without any of
+        /// them cannot be one; a false positive costs only a full parse.
+        /// </summary>
+        private static bool MayCount(ReadOnlySpan<byte> span) =>
+            span.IndexOf("_call"u8) >= 0 || span.IndexOf("token_count"u8) >= 0 || span.IndexOf("session_meta"u8) >= 0 || span.IndexOf("turn_context"u8) >= 0;
 
         private static void ReadSessionMeta(JsonElement payload, long? ts, RolloutState state)
         {
@@ -329,7 +346,7 @@ namespace AgentMetrics.Import.Codex
         }
 
         /// <summary>What a rollout's later lines depend on; serialised into FileContext.State between imports.</summary>
-        internal sealed class RolloutState
+        internal sealed class RolloutState : IFileState
         {
             public string? SessionId { get; set; }
 
@@ -349,30 +366,107 @@ namespace AgentMetrics.Import.Codex
 
             public List<PendingCall> PendingCalls { get; set; } = new List<PendingCall>();
 
-            [System.Text.Json.Serialization.JsonIgnore]
-            private string? Serialized { get; set; }
-
             public static RolloutState Load(FileContext context)
             {
                 // Parsed once per file and kept on the context: the JSON text is only for the manifest.
-                if (context.Parsed is RolloutState cached && ReferenceEquals(cached.Serialized, context.State))
+                if (context.Parsed is RolloutState cached)
                 {
                     return cached;
                 }
 
-                RolloutState state = context.State is { Length: > 0 } text
-                    ? JsonSerializer.Deserialize<RolloutState>(text) ?? new RolloutState()
-                    : new RolloutState();
-                state.Serialized = context.State;
+                RolloutState state = context.State is { Length: > 0 } text ? Deserialize(text) : new RolloutState();
                 context.Parsed = state;
                 return state;
             }
 
-            public void Save(FileContext context)
+            public void Save(FileContext context) => context.StateChanged(this);
+
+            // Written by hand rather than by JsonSerializer: its reflection start-up cost more than a whole
+            // append's parsing. The property names are the ones earlier versions stored, so their states still load.
+            public string Serialize()
             {
-                // Cheap enough per line: the state is a handful of fields (pending calls are a few at most).
-                Serialized = JsonSerializer.Serialize(this);
-                context.State = Serialized;
+                using var buffer = new MemoryStream();
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("SessionId", SessionId);
+                    WriteNumber(writer, "MetaTs", MetaTs);
+                    writer.WriteString("Model", Model);
+                    writer.WriteString("Cwd", Cwd);
+                    writer.WriteString("GitBranch", GitBranch);
+                    writer.WriteString("ClientVersion", ClientVersion);
+                    writer.WriteBoolean("IsSubagent", IsSubagent);
+                    if (Total is null)
+                    {
+                        writer.WriteNull("Total");
+                    }
+                    else
+                    {
+                        writer.WriteStartObject("Total");
+                        writer.WriteNumber("Input", Total.Input);
+                        writer.WriteNumber("Cached", Total.Cached);
+                        writer.WriteNumber("Output", Total.Output);
+                        writer.WriteNumber("Reasoning", Total.Reasoning);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteStartArray("PendingCalls");
+                    foreach (PendingCall call in PendingCalls)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("CallId", call.CallId);
+                        writer.WriteString("Name", call.Name);
+                        WriteNumber(writer, "Ts", call.Ts);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }
+
+                return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+            }
+
+            private static void WriteNumber(Utf8JsonWriter writer, string name, long? value)
+            {
+                if (value is long number)
+                {
+                    writer.WriteNumber(name, number);
+                }
+                else
+                {
+                    writer.WriteNull(name);
+                }
+            }
+
+            internal static RolloutState Deserialize(string text)
+            {
+                using var document = JsonDocument.Parse(text);
+                JsonElement root = document.RootElement;
+                var state = new RolloutState
+                {
+                    SessionId = root.Str("SessionId"),
+                    MetaTs = root.LongOrNull("MetaTs"),
+                    Model = root.Str("Model"),
+                    Cwd = root.Str("Cwd"),
+                    GitBranch = root.Str("GitBranch"),
+                    ClientVersion = root.Str("ClientVersion"),
+                    IsSubagent = root.Bool("IsSubagent") ?? false,
+                };
+                if (root.Obj("Total") is JsonElement total)
+                {
+                    state.Total = new Usage { Input = total.Long("Input"), Cached = total.Long("Cached"), Output = total.Long("Output"), Reasoning = total.Long("Reasoning") };
+                }
+
+                if (root.TryGet("PendingCalls", out JsonElement calls) && calls.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (JsonElement call in calls.EnumerateArray())
+                    {
+                        state.PendingCalls.Add(new PendingCall { CallId = call.Str("CallId") ?? string.Empty, Name = call.Str("Name") ?? "(unnamed)", Ts = call.LongOrNull("Ts") });
+                    }
+                }
+
+                return state;
             }
         }
     }
