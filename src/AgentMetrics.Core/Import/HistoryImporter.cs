@@ -36,9 +36,10 @@ namespace AgentMetrics.Import
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
     }
 
-    /// <summary>Progress of an import, reported synchronously on the importing thread.</summary>
+    /// <summary>Progress of an import over all its sources, reported synchronously on the importing thread.</summary>
     public sealed class ImportProgress
     {
+        /// <summary>The source of the file read last (sources are read together, largest files first).</summary>
         public AgentSource Source { get; set; }
 
         public string? CurrentFile { get; set; }
@@ -89,22 +90,54 @@ namespace AgentMetrics.Import
         {
             var plan = Plan(options, observer);
             using ImportLock importLock = ImportLock.Acquire(_warehouse.Path, options.LockTimeout, observer.Verbose, cancellation);
-            // Checkpoint the write-ahead log every 64 MB rather than every 4 MB: each checkpoint syncs the
-            // file, and an import writes hundreds of MB of pages. Closing the warehouse checkpoints the rest.
-            _warehouse.Execute("PRAGMA wal_autocheckpoint = 16384;");
             if (BulkLoad.Pending(_warehouse))
             {
                 observer.Verbose("An earlier first import stopped before it finished; building its indexes now.");
                 BulkLoad.Finish(_warehouse);
             }
 
-            var results = new List<ImportResult>();
+            var sources = new List<SourceImport>();
             _bulk = BulkLoad.TryBegin(_warehouse);
             try
             {
+                var progress = new ImportProgress();
                 foreach (var (reader, roots) in plan)
                 {
-                    results.Add(ImportSource(reader, roots, options.Force, observer, cancellation));
+                    sources.Add(Survey(reader, roots, options.Force, progress));
+                }
+
+                // All sources' files go through one pipeline, largest first: both cores stay busy to the end
+                // instead of one finishing a source's last big file while the other waits for the next source.
+                var work = sources.SelectMany(s => s.Work)
+                    .OrderByDescending(w => w.Unread)
+                    .ThenBy(w => w.File.Path, StringComparer.Ordinal)
+                    .ToList();
+                if (sources.Count > 0)
+                {
+                    progress.Source = (work.Count > 0 ? work[0].Reader : sources[0].Reader).Source;
+                }
+
+                observer.Progress(progress);
+                if (work.Count > 0)
+                {
+                    // Counted before and after, under the import lock: nobody else adds meanwhile. A warm run
+                    // with nothing to read skips the counts altogether.
+                    // New requests get row ids above today's largest (an upsert that replaces a copy keeps its
+                    // row), so counting them is a range scan rather than a count of the whole source.
+                    long lastRowBefore = _warehouse.Scalar<long>("SELECT coalesce(max(request_pk), 0) FROM requests;");
+                    ParseAndWrite(work, observer, progress, cancellation);
+                    foreach (SourceImport source in sources.Where(s => s.Work.Count > 0))
+                    {
+                        ImportResult result = source.Result;
+                        result.RequestsAdded = CountRequestsAfter(source.Reader.Source, lastRowBefore);
+                        // DuplicatesDropped accumulated every usage line read; those that did not add a request were copies.
+                        result.DuplicatesDropped = Math.Max(0, result.DuplicatesDropped - result.RequestsAdded);
+                    }
+                }
+
+                foreach (SourceImport source in sources)
+                {
+                    source.Result.Elapsed = source.Clock.Elapsed;
                 }
             }
             finally
@@ -118,7 +151,7 @@ namespace AgentMetrics.Import
 
             // Still under the import lock: the next reader finds the rollup current.
             RollupMaintainer.Refresh(_warehouse);
-            return results;
+            return sources.Select(s => s.Result).ToList();
         }
 
         private static List<(SourceReader Reader, List<string> Roots)> Plan(ImportOptions options, IImportObserver observer)
@@ -209,19 +242,36 @@ namespace AgentMetrics.Import
             }
         }
 
-        private ImportResult ImportSource(SourceReader reader, List<string> roots, bool force, IImportObserver observer, CancellationToken cancellation)
+        /// <summary>One source's part of an import: its reader, the files to read and its counts.</summary>
+        private sealed class SourceImport
         {
-            var clock = Stopwatch.StartNew();
-            var result = new ImportResult { Source = reader.Source, Warehouse = _warehouse.Path };
+            public SourceImport(SourceReader reader, ImportResult result)
+            {
+                Reader = reader;
+                Result = result;
+            }
+
+            public SourceReader Reader { get; }
+
+            public ImportResult Result { get; }
+
+            public List<FileWork> Work { get; } = new List<FileWork>();
+
+            /// <summary>From the survey to the final counts (the reading is shared with the other sources).</summary>
+            public Stopwatch Clock { get; } = Stopwatch.StartNew();
+        }
+
+        /// <summary>Finds a source's files and decides, by a stat per file, which to read: an unchanged file is never opened.</summary>
+        private SourceImport Survey(SourceReader reader, List<string> roots, bool force, ImportProgress progress)
+        {
+            var source = new SourceImport(reader, new ImportResult { Source = reader.Source, Warehouse = _warehouse.Path });
+            ImportResult result = source.Result;
             var files = roots.SelectMany(reader.Discover)
                 .GroupBy(f => Path.GetFullPath(f.Path), StringComparer.Ordinal)
                 .Select(g => g.First())
                 .ToList();
             Dictionary<string, FileManifest> manifests = FileManifest.LoadAll(_warehouse, reader.Source);
-
-            // Only a stat per file decides what to read: an unchanged file is never opened.
-            var work = new List<FileWork>();
-            var progress = new ImportProgress { Source = reader.Source, FilesTotal = files.Count };
+            progress.FilesTotal += files.Count;
             foreach (DiscoveredFile file in files)
             {
                 result.FilesSeen++;
@@ -242,25 +292,10 @@ namespace AgentMetrics.Import
                     continue;
                 }
 
-                work.Add(new FileWork(file, manifest ?? new FileManifest { Source = reader.Source, Path = file.Path }, info.Length, mtime, force));
+                source.Work.Add(new FileWork(reader, result, file, manifest ?? new FileManifest { Source = reader.Source, Path = file.Path }, info.Length, mtime, force));
             }
 
-            observer.Progress(progress);
-            if (work.Count > 0)
-            {
-                // Counted before and after, under the import lock: nobody else adds meanwhile. A warm run
-                // with nothing to read skips the counts altogether.
-                // New requests get row ids above today's largest (an upsert that replaces a copy keeps its
-                // row), so counting them is a range scan rather than a count of the whole source.
-                long lastRowBefore = _warehouse.Scalar<long>("SELECT coalesce(max(request_pk), 0) FROM requests;");
-                ParseAndWrite(reader, work, result, observer, progress, cancellation);
-                result.RequestsAdded = CountRequestsAfter(reader.Source, lastRowBefore);
-                // DuplicatesDropped accumulated every usage line read; those that did not add a request were copies.
-                result.DuplicatesDropped = Math.Max(0, result.DuplicatesDropped - result.RequestsAdded);
-            }
-
-            result.Elapsed = clock.Elapsed;
-            return result;
+            return source;
         }
 
         /// <summary>
@@ -268,7 +303,7 @@ namespace AgentMetrics.Import
         /// has one writer anyway, and callbacks must come on the caller's thread. A bounded queue between
         /// them keeps memory flat. Chunks are committed together, each with its file's manifest snapshot.
         /// </summary>
-        private void ParseAndWrite(SourceReader reader, List<FileWork> work, ImportResult result, IImportObserver observer, ImportProgress progress, CancellationToken cancellation)
+        private void ParseAndWrite(List<FileWork> work, IImportObserver observer, ImportProgress progress, CancellationToken cancellation)
         {
             int workers = Math.Max(1, Math.Min(Math.Min(Environment.ProcessorCount, MaxParsers), work.Count));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -288,7 +323,7 @@ namespace AgentMetrics.Import
                             FileWork item = work[index];
                             try
                             {
-                                foreach (ParsedChunk chunk in reader.ReadsWholeFile ? ReadDocument(reader, item) : ReadLines(reader, item, stop.Token))
+                                foreach (ParsedChunk chunk in item.Reader.ReadsWholeFile ? ReadDocument(item.Reader, item) : ReadLines(item.Reader, item, stop.Token))
                                 {
                                     chunks.Add(chunk, stop.Token);
                                 }
@@ -315,7 +350,7 @@ namespace AgentMetrics.Import
 
             try
             {
-                WriteChunks(reader, chunks, result, observer, progress, stop.Token);
+                WriteChunks(chunks, observer, progress, stop.Token);
             }
             catch
             {
@@ -347,7 +382,7 @@ namespace AgentMetrics.Import
             cancellation.ThrowIfCancellationRequested();
         }
 
-        private void WriteChunks(SourceReader reader, BlockingCollection<ParsedChunk> chunks, ImportResult result, IImportObserver observer, ImportProgress progress, CancellationToken cancellation)
+        private void WriteChunks(BlockingCollection<ParsedChunk> chunks, IImportObserver observer, ImportProgress progress, CancellationToken cancellation)
         {
             using var writer = new WarehouseWriter(_warehouse);
             SqliteTransaction? tx = null;
@@ -367,13 +402,16 @@ namespace AgentMetrics.Import
                         observer.Problem(problem);
                     }
 
+                    ImportResult result = chunk.Work.Result;
                     result.LinesRead += chunk.LinesRead;
                     result.MalformedLines += chunk.Malformed;
                     result.BytesRead += chunk.BytesRead;
                     if (chunk.Manifest is not null)
                     {
                         tx ??= _warehouse.BeginWrite();
-                        writer.Write(reader.Source, chunk.Batch, chunk.Manifest, tx);
+                        long callsBefore = writer.ToolCallsAdded;
+                        writer.Write(chunk.Work.Reader.Source, chunk.Batch, chunk.Manifest, tx);
+                        result.ToolCallsAdded += writer.ToolCallsAdded - callsBefore;
                         result.DuplicatesDropped += chunk.Batch.UsageLines;
                         pending += chunk.Batch.Size + 1;
                     }
@@ -381,6 +419,7 @@ namespace AgentMetrics.Import
                     if (chunk.FileDone)
                     {
                         result.FilesRead++;
+                        progress.Source = result.Source;
                         progress.FilesDone++;
                         progress.BytesDone += chunk.FileSize;
                         progress.CurrentFile = chunk.Path;
@@ -390,7 +429,7 @@ namespace AgentMetrics.Import
                     // one transaction per small file would spend the time on commits.
                     if (tx is not null && (pending >= CommitRecords || sinceCommit.ElapsedMilliseconds >= CommitIntervalMs))
                     {
-                        AllocateReportedCost(reader.Source, writer, tx);
+                        AllocateReportedCost(writer, tx);
                         tx.Commit();
                         tx.Dispose();
                         tx = null;
@@ -402,11 +441,10 @@ namespace AgentMetrics.Import
 
                 if (tx is not null)
                 {
-                    AllocateReportedCost(reader.Source, writer, tx);
+                    AllocateReportedCost(writer, tx);
                     tx.Commit();
                 }
 
-                result.ToolCallsAdded = writer.ToolCallsAdded;
 
                 observer.Progress(progress);
             }
@@ -421,11 +459,14 @@ namespace AgentMetrics.Import
         }
 
         /// <summary>Spreads reported session costs with the data they belong to (a bulk import does it once at the end).</summary>
-        private void AllocateReportedCost(AgentSource source, WarehouseWriter writer, SqliteTransaction tx)
+        private void AllocateReportedCost(WarehouseWriter writer, SqliteTransaction tx)
         {
             if (!_bulk)
             {
-                ReportedCostAllocator.Allocate(_warehouse, source, writer.TouchedSessions, tx);
+                foreach (string source in writer.TouchedSessions.Select(t => t.Source).Distinct().ToList())
+                {
+                    ReportedCostAllocator.Allocate(_warehouse, (AgentSource)Enum.Parse(typeof(AgentSource), source), writer.TouchedSessions, tx);
+                }
             }
 
             writer.TouchedSessions.Clear();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using AgentMetrics.Errors;
@@ -8,8 +9,10 @@ namespace AgentMetrics.Import
     /// <summary>A file the importer will read, with its manifest from the last import.</summary>
     internal sealed class FileWork
     {
-        public FileWork(DiscoveredFile file, FileManifest manifest, long size, long mtime, bool force)
+        public FileWork(SourceReader reader, ImportResult result, DiscoveredFile file, FileManifest manifest, long size, long mtime, bool force)
         {
+            Reader = reader;
+            Result = result;
             File = file;
             Manifest = manifest;
             Size = size;
@@ -17,9 +20,17 @@ namespace AgentMetrics.Import
             Force = force;
         }
 
+        public SourceReader Reader { get; }
+
+        /// <summary>The counts of the file's source, which the writer adds this file's to.</summary>
+        public ImportResult Result { get; }
+
         public DiscoveredFile File { get; }
 
         public FileManifest Manifest { get; }
+
+        /// <summary>What is left to read: the file's size less what earlier imports consumed.</summary>
+        public long Unread => Math.Max(0, Size - Manifest.ConsumedBytes);
 
         public long Size { get; }
 
@@ -40,6 +51,8 @@ namespace AgentMetrics.Import
         {
             _work = work;
         }
+
+        public FileWork Work => _work;
 
         public string Path => _work.File.Path;
 

@@ -150,7 +150,7 @@ namespace AgentMetrics.PowerShell.Commands
                 _sinceLastProgress.Restart();
                 _progressShown = true;
                 int percent = progress.BytesTotal > 0 ? (int)Math.Min(100, progress.BytesDone * 100 / progress.BytesTotal) : 100;
-                _command.WriteProgress(new ProgressRecord(ActivityId, $"Importing {progress.Source} history", $"{progress.FilesDone} of {progress.FilesTotal} files, {progress.BytesDone / 1048576.0:0.0} of {progress.BytesTotal / 1048576.0:0.0} MB")
+                _command.WriteProgress(new ProgressRecord(ActivityId, "Importing agent history", $"{progress.FilesDone} of {progress.FilesTotal} files, {progress.BytesDone / 1048576.0:0.0} of {progress.BytesTotal / 1048576.0:0.0} MB (now {progress.Source})")
                 {
                     PercentComplete = percent,
                     CurrentOperation = progress.CurrentFile,
