@@ -132,28 +132,43 @@ namespace AgentMetrics.Core.Tests
             Assert.Equal(0, second.RequestsAdded);
         }
 
-        [Fact]
-        public void ASubagentTakesItsTypeFromItsMetaFile()
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void ASubagentTakesItsTypeFromItsMetaFileEvenForRequestsReadBeforeIt(bool firstImport)
         {
             // Claude Code 2.1: <session>/subagents/agent-<id>.jsonl beside agent-<id>.meta.json naming the type.
-            string session = Path.Combine(_scratch.Path, "claude", "projects", "-home-dev-work-app", "11111111-2222-3333-4444-555555555555");
+            string home = Path.Combine(_scratch.Path, "claude");
+            string session = Path.Combine(home, "projects", "-home-dev-work-app", "11111111-2222-3333-4444-555555555555");
             Directory.CreateDirectory(Path.Combine(session, "subagents"));
-            string Line(string agentId, string messageId, bool sidechain) =>
+            string Line(string agentId, string messageId, bool sidechain, string padding = "") =>
                 "{\"type\":\"assistant\",\"sessionId\":\"11111111-2222-3333-4444-555555555555\",\"isSidechain\":" + (sidechain ? "true" : "false") +
                 (agentId.Length > 0 ? ",\"agentId\":\"" + agentId + "\"" : string.Empty) +
                 ",\"cwd\":\"/home/dev/work/app\",\"timestamp\":\"2026-11-20T10:00:00.000Z\",\"requestId\":\"req_" + messageId + "\"," +
-                "\"message\":{\"id\":\"" + messageId + "\",\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[]," +
+                "\"message\":{\"id\":\"" + messageId + "\",\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[{\"type\":\"text\",\"text\":\"" + padding + "\"}]," +
                 "\"usage\":{\"input_tokens\":10,\"output_tokens\":2,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}}}\n";
-            File.WriteAllText(session + ".jsonl", Line(string.Empty, "msg_main", sidechain: false));
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+            if (!firstImport)
+            {
+                // Something already imported: this import adds to the warehouse row by row instead of in bulk.
+                string other = Path.Combine(home, "projects", "-home-dev-work-other");
+                Directory.CreateDirectory(other);
+                File.WriteAllText(Path.Combine(other, "99999999-2222-3333-4444-555555555555.jsonl"), Line(string.Empty, "msg_other", sidechain: false).Replace("11111111-", "99999999-"));
+                Import(warehouse, home);
+            }
+
+            // The session transcript (the largest file, read first) also holds a sidechain request of subagent a1,
+            // whose type is only learned from a1's own folder afterwards.
+            File.WriteAllText(session + ".jsonl", Line(string.Empty, "msg_main", sidechain: false, padding: new string('x', 20000)) + Line("a1", "msg_inline", sidechain: true));
             File.WriteAllText(Path.Combine(session, "subagents", "agent-a1.jsonl"), Line("a1", "msg_typed", sidechain: true));
             File.WriteAllText(Path.Combine(session, "subagents", "agent-a1.meta.json"), "{\"agentType\":\"code-reviewer\"}");
             File.WriteAllText(Path.Combine(session, "subagents", "agent-a2.jsonl"), Line("a2", "msg_untyped", sidechain: true));
+            Import(warehouse, home);
 
-            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
-            Import(warehouse, Path.Combine(_scratch.Path, "claude"));
-            var agents = CostEngine.Summarise(warehouse, new UsageFilter(), new[] { CostGrouping.Agent }, new PeriodOptions { Utc = true }, PriceBook.LoadDefault(Fixtures.PricingFolder)).Rows
+            var filter = new UsageFilter { SessionId = new[] { "11111111-2222-3333-4444-555555555555" } };
+            var agents = CostEngine.Summarise(warehouse, filter, new[] { CostGrouping.Agent }, new PeriodOptions { Utc = true }, PriceBook.LoadDefault(Fixtures.PricingFolder)).Rows
                 .ToDictionary(r => r.Agent!, r => r.Requests);
-            Assert.Equal(new Dictionary<string, long> { ["claude-code"] = 1, ["claude-code/code-reviewer"] = 1, ["claude-code/subagent"] = 1 }, agents);
+            Assert.Equal(new Dictionary<string, long> { ["claude-code"] = 1, ["claude-code/code-reviewer"] = 2, ["claude-code/subagent"] = 1 }, agents);
         }
 
         [Fact]

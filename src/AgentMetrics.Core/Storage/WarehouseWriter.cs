@@ -69,6 +69,12 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         /// <summary>Sessions whose requests or reported cost this writer changed (see ReportedCostAllocator).</summary>
         public HashSet<(string Source, string SessionId)> TouchedSessions { get; } = new HashSet<(string, string)>();
 
+        /// <summary>
+        /// Leave the relabelling of earlier requests to <see cref="BulkLoad.Finish"/>: during a first import the
+        /// agent index it looks up by is not there yet, and one pass at the end is cheaper anyway.
+        /// </summary>
+        public bool DeferRelabel { get; set; }
+
         /// <summary>Tool calls this writer inserted (INSERT OR IGNORE reports 1 only for a new row).</summary>
         public long ToolCallsAdded { get; private set; }
 
@@ -106,7 +112,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             foreach (var pair in batch.AgentTypes)
             {
                 _agentTypes[(sourceName, pair.Key)] = pair.Value;
-                if (Prepared(UpsertAgentTypeSql, tx, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value) > 0)
+                if (Prepared(UpsertAgentTypeSql, tx, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value) > 0 && !DeferRelabel)
                 {
                     Prepared(RelabelAgentSql, tx, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value);
                 }
