@@ -30,13 +30,11 @@ namespace AgentMetrics.Storage
 
         /// <summary>
         /// Checkpoint the write-ahead log every 64 MB rather than SQLite's 4 MB: each checkpoint syncs the file,
-        /// and an import writes hundreds of MB of pages. The log is therefore part of the warehouse between
-        /// checkpoints: a copy of the warehouse takes the .db file and its -wal file together.
+        /// and an import writes hundreds of MB of pages. Closing the warehouse checkpoints the rest. (Leaving
+        /// that to the next import instead was measured: every later process then pays to recover the log,
+        /// which costs a warm run more than the checkpoint saves an append.)
         /// </summary>
         internal const int WalCheckpointPages = 16384;
-
-        // SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE (sqlite3.h); SQLitePCLRaw exposes the call but not the constant.
-        private const int SqliteNoCheckpointOnClose = 1006;
 
         /// <summary>Opens (creating if needed) the warehouse at <paramref name="path"/>, or the default one.</summary>
         public static Warehouse Open(string? path = null, bool readOnly = false)
@@ -81,11 +79,6 @@ namespace AgentMetrics.Storage
                 };
                 connection = new SqliteConnection(builder.ToString());
                 connection.Open();
-                // The last connection to close would fold the write-ahead log back into the database file and
-                // sync it: after a small import that is most of the run (an append's new rows touch thousands of
-                // index pages). Left to SQLite's automatic checkpoint instead, that work happens once per
-                // WalCheckpointPages of changes, whichever process commits then.
-                SQLitePCL.raw.sqlite3_db_config(connection.Handle!, SqliteNoCheckpointOnClose, 1, out int _);
             }
             catch (SqliteException ex)
             {
