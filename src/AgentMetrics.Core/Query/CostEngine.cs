@@ -148,14 +148,27 @@ namespace AgentMetrics.Query
             string keyList = string.Join(", ", keys.Columns);
             if (fromRollup)
             {
-                command.Parameters.AddWithValue("$fromBucket", fromBucket);
-                command.Parameters.AddWithValue("$toBucket", toBucket);
+                // Only a bound the caller gave is a condition: without one the whole table is read, and a plain
+                // scan does that faster than walking the bucket index and looking each row up.
+                string buckets = string.Empty;
+                if (fromBucket != long.MinValue)
+                {
+                    buckets += " AND bucket >= $fromBucket";
+                    command.Parameters.AddWithValue("$fromBucket", fromBucket);
+                }
+
+                if (toBucket != long.MaxValue)
+                {
+                    buckets += " AND bucket < $toBucket";
+                    command.Parameters.AddWithValue("$toBucket", toBucket);
+                }
+
                 command.CommandText = $@"
 SELECT {keyList}, bucket, long_context,
        sum(requests), sum(input_tokens), sum(output_tokens), sum(cache_write_5m), sum(cache_write_1h), sum(cache_read),
        sum(reasoning_tokens), sum(web_searches), sum(reported_cost)
 FROM usage_rollup
-{where} AND bucket >= $fromBucket AND bucket < $toBucket
+{where}{buckets}
 GROUP BY {keyList}, bucket, long_context;";
             }
             else
