@@ -115,7 +115,10 @@ Examples:
             // Catching (rather than rethrowing) keeps the pipeline alive, so Out-Default still renders what
             // the script wrote before the failure; the error is reported after it.
             shell.AddScript(rendering + "try {\n" + script + "\n} catch { $global:" + FailureVariable + " = $_ }");
-            shell.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
+            // Non-terminating errors are written by the host as they happen. Merged into the output, each went
+            // through the format engine's error view, a script: milliseconds apiece, a second for an import
+            // that reports a few hundred files with torn lines.
+            shell.Streams.Error.DataAdded += (sender, e) => host.UI.WriteErrorLine(ConciseError(((PSDataCollection<ErrorRecord>)sender!)[e.Index]));
             shell.AddCommand("Out-Default");
             try
             {
@@ -137,6 +140,24 @@ Examples:
         }
 
         private const string FailureVariable = "__AgentMetricsHostFailure";
+
+        /// <summary>
+        /// One error as PowerShell's concise view shows it: "Command: message" for a command's error, the
+        /// message and its script position otherwise; then the category and id a log reader filters on.
+        /// </summary>
+        internal static string ConciseError(ErrorRecord record)
+        {
+            string message = record.ErrorDetails?.Message is { Length: > 0 } details ? details : record.Exception?.Message ?? record.ToString();
+            string tag = $" [{record.CategoryInfo.Category}: {record.FullyQualifiedErrorId}]";
+            CommandInfo? command = record.InvocationInfo?.MyCommand;
+            if (command is CmdletInfo || command is FunctionInfo)
+            {
+                return command.Name + ": " + message + tag;
+            }
+
+            string? position = record.InvocationInfo?.PositionMessage;
+            return string.IsNullOrEmpty(position) ? message + tag : message + tag + Environment.NewLine + position;
+        }
 
         private static int Report(ErrorRecord record)
         {

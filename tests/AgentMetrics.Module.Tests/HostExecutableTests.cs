@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using AgentMetrics.Tests.Shared;
 using Xunit;
@@ -155,6 +156,23 @@ namespace AgentMetrics.Module.Tests
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Contains("bad-line", result.Stderr);
             Assert.Contains("still-running", result.Stdout);
+        }
+
+        [Fact]
+        public void EachNonTerminatingErrorIsOneConciseLineWithItsCategoryAndId()
+        {
+            using var home = new ScratchFolder();
+            string script = home.File("errors.ps1");
+            File.WriteAllText(script,
+                "function Test-Lines { [CmdletBinding()] param() foreach ($n in 1..3) { $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new([Exception]::new(\"bad line $n\"), 'BadLine', 'InvalidData', $n)) } }\n" +
+                "Test-Lines\n'after-errors'\n");
+
+            var result = HostProcess.Run(home, "-File", script);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var lines = result.Stderr.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+            Assert.Equal(new[] { 1, 2, 3 }.Select(n => $"Test-Lines: bad line {n} [InvalidData: BadLine,Test-Lines]"), lines);
+            Assert.Contains("after-errors", result.Stdout);
         }
 
         [Fact]

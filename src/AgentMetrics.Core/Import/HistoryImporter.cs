@@ -144,7 +144,9 @@ namespace AgentMetrics.Import
             {
                 if (_bulk)
                 {
+                    ReleaseParsingMemory();
                     BulkLoad.Finish(_warehouse);
+
                     _bulk = false;
                 }
             }
@@ -240,6 +242,18 @@ namespace AgentMetrics.Import
                     yield return folder;
                 }
             }
+        }
+
+        /// <summary>
+        /// A first import has just read the whole history; SQLite's index builds come next. Handing the parsers'
+        /// garbage back to the system first keeps the import inside its memory budget (the collector would
+        /// otherwise keep the heap it grew). Aggressive mode, where the runtime has it, also decommits.
+        /// </summary>
+        private static void ReleaseParsingMemory()
+        {
+            const int aggressive = 3; // GCCollectionMode.Aggressive, .NET 7 and later
+            var mode = Enum.IsDefined(typeof(GCCollectionMode), aggressive) ? (GCCollectionMode)aggressive : GCCollectionMode.Forced;
+            GC.Collect(GC.MaxGeneration, mode, blocking: true, compacting: true);
         }
 
         /// <summary>One source's part of an import: its reader, the files to read and its counts.</summary>
@@ -476,7 +490,8 @@ namespace AgentMetrics.Import
         {
             try
             {
-                return new FileStream(item.File.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+                // Unbuffered (bufferSize 1): the line reader reads in large blocks into its own buffer already.
+                return new FileStream(item.File.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

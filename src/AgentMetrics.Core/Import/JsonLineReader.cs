@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 
 namespace AgentMetrics.Import
@@ -33,7 +34,8 @@ namespace AgentMetrics.Import
     {
         private const int InitialBuffer = 1 << 16;
         private readonly Stream _stream;
-        private byte[] _buffer = new byte[InitialBuffer];
+        // Rented: an import opens thousands of files, and a fresh buffer each would be garbage the size of the history.
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
         private int _start;
         private int _end;
         private long _bufferOffset;
@@ -113,7 +115,10 @@ namespace AgentMetrics.Import
             if (_end == _buffer.Length)
             {
                 // A single line longer than the buffer (multi-MB tool results): grow just enough.
-                Array.Resize(ref _buffer, _buffer.Length * 2);
+                byte[] larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
             }
 
             int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
@@ -127,9 +132,12 @@ namespace AgentMetrics.Import
             }
         }
 
+        /// <summary>Gives the buffer back: a line handed out before this must not be used after it.</summary>
         public void Dispose()
         {
             _stream.Dispose();
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = Array.Empty<byte>();
         }
     }
 }
