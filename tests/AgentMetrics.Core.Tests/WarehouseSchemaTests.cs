@@ -33,6 +33,33 @@ VALUES ('Claude', 'msg_1', 's1', 1763000000000, 'claude-haiku-4-5-20251001', 10,
         }
 
         [Fact]
+        public void AVersion2WarehouseKeepsItsToolCallsAndTheirKeyThroughVersion3()
+        {
+            using var scratch = new ScratchFolder();
+            string path = scratch.File("v2.db");
+            using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = Schema.Migrations[0] + Schema.Migrations[1] + @"
+PRAGMA user_version = 2;
+INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts, is_sidechain, agent)
+VALUES ('Claude', 'toolu_b', 'msg_1', 's1', 'Bash', 1763000000000, 0, 'claude-code'),
+       ('Claude', 'toolu_a', 'msg_1', 's1', 'Read', 1763000000001, 1, 'claude-code/subagent');";
+                command.ExecuteNonQuery();
+            }
+
+            using var warehouse = Warehouse.Open(path);
+            Assert.Equal(Warehouse.SchemaVersion, warehouse.Describe().SchemaVersion);
+            Assert.Equal(2L, warehouse.Scalar<long>("SELECT count(*) FROM tool_calls;"));
+            Assert.Equal("Read", warehouse.Scalar<string>("SELECT name FROM tool_calls WHERE source = 'Claude' AND call_id = 'toolu_a' AND is_sidechain = 1;"));
+            // The key still makes a second copy of a call a no-op, and the request index is back.
+            warehouse.Execute("INSERT OR IGNORE INTO tool_calls (source, call_id, name, ts) VALUES ('Claude', 'toolu_a', 'Other', 0);");
+            Assert.Equal(2L, warehouse.Scalar<long>("SELECT count(*) FROM tool_calls;"));
+            Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'tool_calls_request';"));
+        }
+
+        [Fact]
         public void ANewWarehouseIsCreatedAtTheCurrentVersion()
         {
             using var scratch = new ScratchFolder();
