@@ -122,7 +122,7 @@ namespace AgentMetrics.Core.Tests
             using var warehouse = Warehouse.Open(_scratch.File("w.db"));
             var first = Assert.Single(Import(warehouse, ClaudeFixture));
             Assert.True(first.RequestsAdded > 0);
-            Assert.True(first.MalformedLines > 0);
+            Assert.Equal(Truth.L(Truth.Load().Claude.GetProperty("pitfalls"), "malformed_partial_line"), first.MalformedLines);
 
             var second = Assert.Single(Import(warehouse, ClaudeFixture));
             Assert.Equal(first.FilesSeen, second.FilesSeen);

@@ -16,6 +16,7 @@ namespace AgentMetrics.Import.Claude
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             string? type = null;
             long? ts = null;
+            bool sawMessage = false;
             var results = new List<ToolResultRecord>();
             try
             {
@@ -38,6 +39,7 @@ namespace AgentMetrics.Import.Claude
                     }
                     else if (reader.ValueTextEquals("message"u8))
                     {
+                        sawMessage = true;
                         reader.Read();
                         if (reader.TokenType == JsonTokenType.StartObject)
                         {
@@ -47,6 +49,13 @@ namespace AgentMetrics.Import.Claude
                         {
                             reader.Skip();
                         }
+                    }
+                    else if (reader.ValueTextEquals("toolUseResult"u8) && sawMessage && type is not null && ts is not null)
+                    {
+                        // The tool's own copy of its output, written last and often a quarter of the history's
+                        // bytes; nothing is counted from it. With everything needed read, the rest of the line
+                        // only gets the shape check that lines holding nothing counted get.
+                        return LastByteCloses(json) && Emit(type, ts, results, batch);
                     }
                     else
                     {
@@ -65,6 +74,11 @@ namespace AgentMetrics.Import.Claude
                 return false;
             }
 
+            return Emit(type, ts, results, batch);
+        }
+
+        private static bool Emit(string? type, long? ts, List<ToolResultRecord> results, ImportBatch batch)
+        {
             if (type != "user")
             {
                 return false;
@@ -77,6 +91,17 @@ namespace AgentMetrics.Import.Claude
             }
 
             return true;
+        }
+
+        private static bool LastByteCloses(ReadOnlySpan<byte> json)
+        {
+            int last = json.Length - 1;
+            while (last >= 0 && (json[last] == (byte)' ' || json[last] == (byte)'\t' || json[last] == (byte)'\r'))
+            {
+                last--;
+            }
+
+            return last >= 0 && json[last] == (byte)'}';
         }
 
         private static void ReadMessage(ref Utf8JsonReader reader, List<ToolResultRecord> results)
