@@ -245,6 +245,33 @@ namespace AgentMetrics.Core.Tests
             Assert.Equal(after.TotalTokens, Total(warehouse).TotalTokens);
         }
 
+        [Theory]
+        [InlineData("{\"output\":\"x\",\"metadata\":{\"exit_code\":1,\"duration_seconds\":0.1}}", true)]
+        [InlineData("{\"output\":\"x\",\"metadata\":{\"exit_code\":0}}", false)]
+        [InlineData("{\"metadata\":{\"exit_code\":\"2\"},\"output\":\"line\\nwith \\\"quotes\\\" and \\u00e9\"}", true)]
+        [InlineData("{\"output\":\"x\",\"metadata\":{\"exit_code\":1}", false)] // not valid JSON: not a report
+        [InlineData("plain text output", false)]
+        [InlineData("", false)]
+        public void AToolOutputFailsWhenItsMetadataReportsANonZeroExitCode(string outputText, bool failed)
+        {
+            string line = "{\"timestamp\":\"2026-11-21T10:00:05.000Z\",\"type\":\"response_item\",\"payload\":{\"type\":\"function_call_output\",\"call_id\":\"call_1\",\"output\":" +
+                          JsonSerializer.Serialize(outputText) + "}}";
+            Assert.True(AgentMetrics.Import.Codex.ToolOutputScanner.TryRead(System.Text.Encoding.UTF8.GetBytes(line), out var output));
+            Assert.Equal("call_1", output.CallId);
+            Assert.Equal(failed, output.IsError);
+            Assert.Equal("2026-11-21T10:00:05.000Z", output.Timestamp);
+        }
+
+        [Theory]
+        [InlineData("{\"timestamp\":\"2026-11-21T10:00:05.000Z\",\"type\":\"response_item\",\"payload\":{\"type\":\"function_call\",\"name\":\"shell\",\"call_id\":\"c\"}}")]
+        [InlineData("{\"timestamp\":\"2026-11-21T10:00:05.000Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"function_call_output\",\"call_id\":\"c\"}}")]
+        [InlineData("{\"timestamp\":\"2026-11-21T10:00:05.000Z\",\"type\":\"response_item\",\"payload\":{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"x\"}")]
+        [InlineData("{\"timestamp\":1763719205000,\"type\":\"response_item\",\"payload\":{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"x\"}}")]
+        public void AnythingButAWellFormedToolOutputLineIsLeftToTheFullParse(string line)
+        {
+            Assert.False(AgentMetrics.Import.Codex.ToolOutputScanner.TryRead(System.Text.Encoding.UTF8.GetBytes(line), out _));
+        }
+
         [Fact]
         public void AResetStartsANewBaselineAndATotalsOnlyFileCountsByDifference()
         {

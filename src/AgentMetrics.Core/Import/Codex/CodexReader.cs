@@ -78,6 +78,18 @@ namespace AgentMetrics.Import.Codex
                 return LooksLikeObject(span) ? LineOutcome.Parsed : LineOutcome.Malformed;
             }
 
+            if (line.HasNewline && span.IndexOf("_call_output"u8) >= 0 && ToolOutputScanner.TryRead(span, out ToolOutput output))
+            {
+                long? at = Json.ParseTimestamp(output.Timestamp);
+                if (context.FirstTs is null && at is not null)
+                {
+                    context.FirstTs = at;
+                }
+
+                AddToolResult(output.CallId, at, RolloutState.Load(context), batch, output.IsError);
+                return LineOutcome.Parsed;
+            }
+
             if (!TryParse(line, out JsonDocument document))
             {
                 return LineOutcome.Malformed;
@@ -182,7 +194,15 @@ namespace AgentMetrics.Import.Codex
             }
             else if (type == "function_call_output" || type == "custom_tool_call_output")
             {
-                batch.ToolResults.Add(new ToolResultRecord { CallId = callId, Ts = ts, IsError = OutputIsError(payload) });
+                AddToolResult(callId, ts, state, batch, OutputIsError(payload));
+            }
+        }
+
+        private static void AddToolResult(string? callId, long? ts, RolloutState state, ImportBatch batch, bool isError)
+        {
+            if (callId is not null && !IsReplay(ts, state))
+            {
+                batch.ToolResults.Add(new ToolResultRecord { CallId = callId, Ts = ts, IsError = isError });
             }
         }
 
