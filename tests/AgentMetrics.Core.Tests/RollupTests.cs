@@ -30,6 +30,54 @@ namespace AgentMetrics.Core.Tests
             new object?[] { "2026-10-05T16:31:00Z", "2026-10-05T16:40:00Z" },
         };
 
+        [Fact]
+        public void AFirstImportBuildsTheRollupThatSummingEveryBucketAgainGives()
+        {
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = new[] { Path.Combine(Fixtures.AgentHome, ".claude"), Path.Combine(Fixtures.AgentHome, ".codex") } },
+                new RecordingObserver(), CancellationToken.None);
+            Assert.True(RollupMaintainer.IsCurrent(warehouse));
+            List<string> built = RollupRows(warehouse);
+            Assert.NotEmpty(built);
+            Assert.Equal(built, ResummedEveryBucket(warehouse));
+
+            // With reported costs (real numbers SQLite sums its own way) the rebuild leaves the sums to SQLite.
+            warehouse.Execute("UPDATE requests SET reported_cost = 0.1 * (request_pk % 7) + 0.013 WHERE request_pk % 3 = 0;");
+            using (var tx = warehouse.BeginWrite())
+            {
+                RollupMaintainer.Rebuild(warehouse, tx);
+                tx.Commit();
+            }
+
+            List<string> withCosts = RollupRows(warehouse);
+            Assert.Contains(withCosts, row => !row.EndsWith("|NULL", StringComparison.Ordinal));
+            Assert.Equal(withCosts, ResummedEveryBucket(warehouse));
+        }
+
+        private static List<string> ResummedEveryBucket(Warehouse warehouse)
+        {
+            warehouse.Execute("INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests WHERE true ON CONFLICT DO NOTHING;");
+            RollupMaintainer.Refresh(warehouse);
+            return RollupRows(warehouse);
+        }
+
+        private static List<string> RollupRows(Warehouse warehouse)
+        {
+            using var command = warehouse.Command(@"
+SELECT source, model, project, project_path, git_branch, agent, bucket, long_context, requests, input_tokens, output_tokens,
+       cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, reported_cost
+FROM usage_rollup;");
+            using var reader = command.ExecuteReader();
+            var rows = new List<string>();
+            while (reader.Read())
+            {
+                rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+            }
+
+            rows.Sort(StringComparer.Ordinal);
+            return rows;
+        }
+
         [Theory]
         [MemberData(nameof(Windows))]
         public void RollupAndRequestsGiveTheSameRowsForEveryGrouping(string? since, string? until)

@@ -39,7 +39,7 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
             return true;
         }
 
-        /// <summary>Builds what bulk mode skipped, marks every bucket for the rollup and spreads reported costs.</summary>
+        /// <summary>Builds what bulk mode skipped: the indexes, the subagent labels, the reported-cost spread and the rollup.</summary>
         public static void Finish(Warehouse warehouse)
         {
             // The index build sorts every request: a small page cache makes SQLite spill that sort to a
@@ -61,10 +61,11 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
             // Subagent types learned after their requests were written (the writer deferred this), before the
             // agent index exists so the update does not maintain it row by row.
             warehouse.Execute(RelabelSubagentsSql, tx);
-            warehouse.Execute(string.Concat(Schema.DeferredIndexes.Select(index => index.Create + "\n")) + Schema.RollupWriteTriggersSql + $@"
-INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests WHERE true ON CONFLICT DO NOTHING;
-DROP TABLE IF EXISTS {MarkerTable};", tx);
+            warehouse.Execute(string.Concat(Schema.DeferredIndexes.Select(index => index.Create + "\n")) + Schema.RollupWriteTriggersSql, tx);
             ReportedCostAllocator.AllocateAll(warehouse, tx);
+            // The rollup is built whole, with the data, so the first query finds it current.
+            RollupMaintainer.Rebuild(warehouse, tx);
+            warehouse.Execute($"DROP TABLE IF EXISTS {MarkerTable};", tx);
             tx.Commit();
         }
     }

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using AgentMetrics.Query;
 using Microsoft.Data.Sqlite;
 
@@ -24,6 +27,101 @@ CROSS JOIN requests r INDEXED BY requests_ts -- dirty buckets outside, one time 
 WHERE r.is_synthetic = 0 AND r.ts >= d.bucket * $bucketMs AND r.ts < (d.bucket + 1) * $bucketMs
 GROUP BY r.source, r.model, r.project, r.project_path, r.git_branch, r.agent, r.ts / $bucketMs, 8;
 DELETE FROM rollup_dirty;";
+
+        private const string RequestsToSumSql = @"
+SELECT source, model, project, project_path, git_branch, agent, ts, input_tokens, output_tokens, cache_write_5m, cache_write_1h,
+       cache_read, reasoning_tokens, web_searches
+FROM requests WHERE is_synthetic = 0;";
+
+        private const string InsertRollupSql = @"
+INSERT INTO usage_rollup (source, model, project, project_path, git_branch, agent, bucket, long_context, requests,
+    input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, reported_cost)
+VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $long, $requests, $input, $output, $cw5m, $cw1h, $read, $reasoning, $web, NULL);";
+
+        /// <summary>
+        /// Sums every request into the rollup at once, inside the caller's transaction (the end of a first
+        /// import). One pass over the table, grouped in a hash table, costs about half of re-summing every
+        /// bucket through the time index, where SQLite sorts each group. Reported costs are real numbers that
+        /// SQLite sums with its own compensated algorithm: when any request has one, the buckets are marked
+        /// and re-summed by SQLite instead, so a cost is always the same sum however the rollup was built.
+        /// </summary>
+        public static void Rebuild(Warehouse warehouse, SqliteTransaction tx)
+        {
+            warehouse.Execute("DELETE FROM rollup_dirty; DELETE FROM usage_rollup;", tx);
+            if (warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM requests WHERE reported_cost IS NOT NULL);", tx) != 0)
+            {
+                warehouse.Execute("INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests;", tx);
+                using SqliteCommand refresh = warehouse.Command(RefreshSql, tx);
+                refresh.Parameters.AddWithValue("$bucketMs", UsageSlice.BucketMs);
+                refresh.Parameters.AddWithValue("$threshold", CostEngine.LongContextThreshold);
+                refresh.ExecuteNonQuery();
+                return;
+            }
+
+            var groups = new Dictionary<(string?, string?, string?, string?, string?, string?, long, bool), long[]>();
+            // Thousands of requests share each project, model and agent: one string per distinct value.
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? Name(SqliteDataReader reader, int column)
+            {
+                if (reader.IsDBNull(column))
+                {
+                    return null;
+                }
+
+                string text = reader.GetString(column);
+                if (!names.TryGetValue(text, out string? shared))
+                {
+                    names[text] = shared = text;
+                }
+
+                return shared;
+            }
+
+            using (SqliteCommand read = warehouse.Command(RequestsToSumSql, tx))
+            using (SqliteDataReader reader = read.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    long input = reader.GetInt64(7), output = reader.GetInt64(8), cw5m = reader.GetInt64(9), cw1h = reader.GetInt64(10), cacheRead = reader.GetInt64(11);
+                    var key = (Name(reader, 0), Name(reader, 1), Name(reader, 2), Name(reader, 3), Name(reader, 4), Name(reader, 5),
+                        reader.GetInt64(6) / UsageSlice.BucketMs, input + cw5m + cw1h + cacheRead > CostEngine.LongContextThreshold);
+                    if (!groups.TryGetValue(key, out long[]? sums))
+                    {
+                        groups[key] = sums = new long[8];
+                    }
+
+                    sums[0]++;
+                    sums[1] += input;
+                    sums[2] += output;
+                    sums[3] += cw5m;
+                    sums[4] += cw1h;
+                    sums[5] += cacheRead;
+                    sums[6] += reader.GetInt64(12);
+                    sums[7] += reader.GetInt64(13);
+                }
+            }
+
+            using SqliteCommand insert = warehouse.Command(InsertRollupSql, tx);
+            string[] parameterNames = { "$source", "$model", "$project", "$path", "$branch", "$agent", "$bucket", "$long", "$requests", "$input", "$output", "$cw5m", "$cw1h", "$read", "$reasoning", "$web" };
+            SqliteParameter[] parameters = parameterNames.Select(name => insert.Parameters.AddWithValue(name, DBNull.Value)).ToArray();
+            insert.Prepare();
+            foreach (var pair in groups)
+            {
+                var (source, model, project, path, branch, agent, bucket, longContext) = pair.Key;
+                object?[] values = { source, model, project, path, branch, agent, bucket, longContext ? 1L : 0L };
+                for (int i = 0; i < values.Length; i++)
+                {
+                    parameters[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                for (int i = 0; i < pair.Value.Length; i++)
+                {
+                    parameters[values.Length + i].Value = pair.Value[i];
+                }
+
+                insert.ExecuteNonQuery();
+            }
+        }
 
         public static bool IsCurrent(Warehouse warehouse) =>
             warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM rollup_dirty);") == 0 && !BulkLoad.Pending(warehouse);
