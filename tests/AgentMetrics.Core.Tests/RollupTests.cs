@@ -54,6 +54,20 @@ namespace AgentMetrics.Core.Tests
             Assert.Equal(withCosts, ResummedEveryBucket(warehouse));
         }
 
+        [Fact]
+        public void AWarehouseThatLostItsTimeIndexStillFinishesAnImport()
+        {
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+            var import = new ImportOptions { Paths = new[] { Path.Combine(Fixtures.AgentHome, ".codex") } };
+            new HistoryImporter(warehouse).Import(import, new RecordingObserver(), CancellationToken.None);
+            warehouse.Execute("DROP INDEX requests_ts; INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests;");
+
+            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = import.Paths, Force = true }, new RecordingObserver(), CancellationToken.None);
+
+            Assert.True(RollupMaintainer.IsCurrent(warehouse));
+            Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'requests_ts';"));
+        }
+
         private static List<string> ResummedEveryBucket(Warehouse warehouse)
         {
             warehouse.Execute("INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests WHERE true ON CONFLICT DO NOTHING;");

@@ -136,6 +136,9 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $long, $requ
             try
             {
                 using SqliteTransaction tx = warehouse.BeginWrite();
+                // The refresh walks the time index by name; a warehouse that lost it (a first import killed
+                // while it was dropped, a hand edit) gets it back rather than an import that cannot finish.
+                warehouse.Execute(Schema.DeferredIndexes.Single(index => index.Name == "requests_ts").Create, tx);
                 using SqliteCommand command = warehouse.Command(RefreshSql, tx);
                 command.Parameters.AddWithValue("$bucketMs", UsageSlice.BucketMs);
                 command.Parameters.AddWithValue("$threshold", CostEngine.LongContextThreshold);
