@@ -86,12 +86,11 @@ namespace AgentMetrics.Import.Claude
                     }
                     else
                     {
-                        reader.Read();
-                        reader.Skip();
+                        ForwardJson.SkipValue(ref reader);
                     }
                 }
 
-                if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                if (!ForwardJson.ClosedCleanly(ref reader))
                 {
                     return false;
                 }
@@ -175,8 +174,7 @@ namespace AgentMetrics.Import.Claude
                 }
                 else
                 {
-                    reader.Read();
-                    reader.Skip();
+                    ForwardJson.SkipValue(ref reader);
                 }
             }
 
@@ -225,8 +223,7 @@ namespace AgentMetrics.Import.Claude
                         }
                         else
                         {
-                            reader.Read();
-                            reader.Skip();
+                            ForwardJson.SkipValue(ref reader);
                         }
                     }
                 }
@@ -247,15 +244,13 @@ namespace AgentMetrics.Import.Claude
                         }
                         else
                         {
-                            reader.Read();
-                            reader.Skip();
+                            ForwardJson.SkipValue(ref reader);
                         }
                     }
                 }
                 else
                 {
-                    reader.Read();
-                    reader.Skip();
+                    ForwardJson.SkipValue(ref reader);
                 }
             }
         }
@@ -289,8 +284,7 @@ namespace AgentMetrics.Import.Claude
                     }
                     else
                     {
-                        reader.Read();
-                        reader.Skip();
+                        ForwardJson.SkipValue(ref reader);
                     }
                 }
 

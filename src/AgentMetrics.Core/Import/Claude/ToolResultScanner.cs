@@ -29,8 +29,7 @@ namespace AgentMetrics.Import.Claude
                 {
                     if (reader.ValueTextEquals("type"u8))
                     {
-                        reader.Read();
-                        type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        type = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("timestamp"u8))
                     {
@@ -59,12 +58,11 @@ namespace AgentMetrics.Import.Claude
                     }
                     else
                     {
-                        reader.Read();
-                        reader.Skip();
+                        ForwardJson.SkipValue(ref reader);
                     }
                 }
 
-                if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                if (!ForwardJson.ClosedCleanly(ref reader))
                 {
                     return false;
                 }
@@ -130,13 +128,11 @@ namespace AgentMetrics.Import.Claude
                     {
                         if (reader.ValueTextEquals("type"u8))
                         {
-                            reader.Read();
-                            blockType = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                            blockType = ForwardJson.NextString(ref reader);
                         }
                         else if (reader.ValueTextEquals("tool_use_id"u8))
                         {
-                            reader.Read();
-                            callId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                            callId = ForwardJson.NextString(ref reader);
                         }
                         else if (reader.ValueTextEquals("is_error"u8))
                         {
@@ -145,8 +141,7 @@ namespace AgentMetrics.Import.Claude
                         }
                         else
                         {
-                            reader.Read();
-                            reader.Skip();
+                            ForwardJson.SkipValue(ref reader);
                         }
                     }
 

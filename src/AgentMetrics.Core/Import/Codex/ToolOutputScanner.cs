@@ -47,8 +47,7 @@ namespace AgentMetrics.Import.Codex
                 {
                     if (reader.ValueTextEquals("type"u8))
                     {
-                        reader.Read();
-                        type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        type = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("timestamp"u8))
                     {
@@ -73,34 +72,37 @@ namespace AgentMetrics.Import.Codex
                         {
                             if (reader.ValueTextEquals("type"u8))
                             {
-                                reader.Read();
-                                payloadType = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                                payloadType = ForwardJson.NextString(ref reader);
                             }
                             else if (reader.ValueTextEquals("call_id"u8))
                             {
-                                reader.Read();
-                                callId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                                callId = ForwardJson.NextString(ref reader);
                             }
                             else if (reader.ValueTextEquals("output"u8))
                             {
                                 reader.Read();
-                                isError = reader.TokenType == JsonTokenType.String ? OutputReportsFailure(ref reader) : SkipValue(ref reader);
+                                if (reader.TokenType == JsonTokenType.String)
+                                {
+                                    isError = OutputReportsFailure(ref reader);
+                                }
+                                else
+                                {
+                                    reader.Skip();
+                                }
                             }
                             else
                             {
-                                reader.Read();
-                                reader.Skip();
+                                ForwardJson.SkipValue(ref reader);
                             }
                         }
                     }
                     else
                     {
-                        reader.Read();
-                        reader.Skip();
+                        ForwardJson.SkipValue(ref reader);
                     }
                 }
 
-                if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                if (!ForwardJson.ClosedCleanly(ref reader))
                 {
                     return false;
                 }
@@ -117,12 +119,6 @@ namespace AgentMetrics.Import.Codex
 
             output = new ToolOutput(timestamp, callId, isError);
             return true;
-        }
-
-        private static bool SkipValue(ref Utf8JsonReader reader)
-        {
-            reader.Skip();
-            return false;
         }
 
         /// <summary>
@@ -174,8 +170,7 @@ namespace AgentMetrics.Import.Codex
                 {
                     if (!inner.ValueTextEquals("metadata"u8))
                     {
-                        inner.Read();
-                        inner.Skip();
+                        ForwardJson.SkipValue(ref inner);
                         continue;
                     }
 
@@ -202,7 +197,7 @@ namespace AgentMetrics.Import.Codex
                 }
 
                 // Like a document parse, the whole text must be one valid value for its metadata to count.
-                if (inner.TokenType != JsonTokenType.EndObject || inner.Read())
+                if (!ForwardJson.ClosedCleanly(ref inner))
                 {
                     return false;
                 }
