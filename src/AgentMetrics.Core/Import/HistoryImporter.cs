@@ -146,7 +146,6 @@ namespace AgentMetrics.Import
                 {
                     ReleaseParsingMemory();
                     BulkLoad.Finish(_warehouse);
-
                     _bulk = false;
                 }
             }
