@@ -46,7 +46,12 @@ namespace AgentMetrics.Core.Tests
         {
             using var warehouse = Warehouse.Open(_scratch.File("w.db"));
             Import(warehouse, ClaudeFixture);
+            AssertClaudeDayModelTruth(warehouse);
+        }
 
+        /// <summary>Every Claude day × model row of the warehouse equals the fixture's truth, field by field.</summary>
+        internal static void AssertClaudeDayModelTruth(Warehouse warehouse)
+        {
             var rows = CostEngine.Summarise(warehouse, new UsageFilter { Source = new[] { "Claude" } }, new[] { CostGrouping.Day, CostGrouping.Model }, Utc, Prices).Rows;
             var expected = Truth.Load().ClaudeDailyModels().ToList();
             Assert.Equal(expected.Count, rows.Count);

@@ -142,18 +142,7 @@ namespace AgentMetrics.Core.Tests
             Assert.Equal(new[] { AgentSource.Claude, AgentSource.Codex }, results.Select(r => r.Source));
             AssertCodexTruth(warehouse);
 
-            var claude = CostEngine.Summarise(warehouse, new UsageFilter { Source = new[] { "Claude" } }, new[] { CostGrouping.Day, CostGrouping.Model }, Utc, Prices).Rows;
-            var expected = Truth.Load().ClaudeDailyModels().ToList();
-            Assert.Equal(expected.Count, claude.Count);
-            foreach (var (day, model, tokens) in expected)
-            {
-                var row = Assert.Single(claude, r => r.Date!.Value.ToString("yyyy-MM-dd") == day && r.Model == model);
-                Assert.Equal(Truth.L(tokens, "input"), row.InputTokens);
-                Assert.Equal(Truth.L(tokens, "output"), row.OutputTokens);
-                Assert.Equal(Truth.L(tokens, "cache_creation"), row.CacheWriteTokens);
-                Assert.Equal(Truth.L(tokens, "cache_read"), row.CacheReadTokens);
-                Assert.Equal(Truth.L(tokens, "messages"), row.Requests);
-            }
+            ClaudeImportTests.AssertClaudeDayModelTruth(warehouse);
 
             var bySource = CostEngine.Summarise(warehouse, new UsageFilter(), new[] { CostGrouping.Source, CostGrouping.Model }, Utc, Prices).Rows;
             foreach (var model in Truth.Load().Codex.GetProperty("all").GetProperty("models").EnumerateObject())

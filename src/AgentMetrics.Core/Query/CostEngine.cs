@@ -246,7 +246,7 @@ GROUP BY {keyList}, bucket, long_context;";
                 string key = GroupKey(slice, by, date);
                 if (!rows.TryGetValue(key, out CostSummary? row))
                 {
-                    row = NewRow(slice, by, date, periods.Utc);
+                    row = NewRow(slice, by, date);
                     rows[key] = row;
                 }
 
@@ -293,7 +293,7 @@ GROUP BY {keyList}, bucket, long_context;";
             }
         }
 
-        private static CostSummary NewRow(UsageSlice slice, IReadOnlyList<CostGrouping> by, DateTime? date, bool utc)
+        private static CostSummary NewRow(UsageSlice slice, IReadOnlyList<CostGrouping> by, DateTime? date)
         {
             var row = new CostSummary { Grouping = by.ToArray(), Date = date };
             foreach (CostGrouping group in by)

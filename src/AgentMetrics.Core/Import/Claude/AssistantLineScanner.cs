@@ -37,35 +37,35 @@ namespace AgentMetrics.Import.Claude
                     }
                     else if (reader.ValueTextEquals("timestamp"u8))
                     {
-                        found.Ts = Json.ParseTimestamp(ReadString(ref reader));
+                        found.Ts = Json.ParseTimestamp(ForwardJson.NextString(ref reader));
                     }
                     else if (reader.ValueTextEquals("sessionId"u8))
                     {
-                        found.SessionId = ReadString(ref reader);
+                        found.SessionId = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("cwd"u8))
                     {
-                        found.Cwd = ReadString(ref reader);
+                        found.Cwd = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("gitBranch"u8))
                     {
-                        found.GitBranch = ReadString(ref reader);
+                        found.GitBranch = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("version"u8))
                     {
-                        found.Version = ReadString(ref reader);
+                        found.Version = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("requestId"u8))
                     {
-                        found.RequestId = ReadString(ref reader);
+                        found.RequestId = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("uuid"u8))
                     {
-                        found.Uuid = ReadString(ref reader);
+                        found.Uuid = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("agentId"u8))
                     {
-                        found.AgentId = ReadString(ref reader);
+                        found.AgentId = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("isSidechain"u8))
                     {
@@ -110,18 +110,6 @@ namespace AgentMetrics.Import.Claude
             return true;
         }
 
-        private static string? ReadString(ref Utf8JsonReader reader)
-        {
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.String)
-            {
-                return reader.GetString();
-            }
-
-            reader.Skip();
-            return null;
-        }
-
         private static long ReadLong(ref Utf8JsonReader reader)
         {
             reader.Read();
@@ -141,11 +129,11 @@ namespace AgentMetrics.Import.Claude
             {
                 if (reader.ValueTextEquals("id"u8))
                 {
-                    found.MessageId = ReadString(ref reader);
+                    found.MessageId = ForwardJson.NextString(ref reader);
                 }
                 else if (reader.ValueTextEquals("model"u8))
                 {
-                    found.Model = ReadString(ref reader);
+                    found.Model = ForwardJson.NextString(ref reader);
                 }
                 else if (reader.ValueTextEquals("usage"u8))
                 {
@@ -276,11 +264,11 @@ namespace AgentMetrics.Import.Claude
                     }
                     else if (reader.ValueTextEquals("id"u8))
                     {
-                        id = ReadString(ref reader);
+                        id = ForwardJson.NextString(ref reader);
                     }
                     else if (reader.ValueTextEquals("name"u8))
                     {
-                        name = ReadString(ref reader);
+                        name = ForwardJson.NextString(ref reader);
                     }
                     else
                     {

@@ -33,8 +33,7 @@ namespace AgentMetrics.Import.Claude
                     }
                     else if (reader.ValueTextEquals("timestamp"u8))
                     {
-                        reader.Read();
-                        ts = reader.TokenType == JsonTokenType.String ? Json.ParseTimestamp(reader.GetString()) : null;
+                        ts = Json.ParseTimestamp(ForwardJson.NextString(ref reader));
                     }
                     else if (reader.ValueTextEquals("message"u8))
                     {
