@@ -51,10 +51,7 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $long, $requ
             if (warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM requests WHERE reported_cost IS NOT NULL);", tx) != 0)
             {
                 warehouse.Execute("INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests;", tx);
-                using SqliteCommand refresh = warehouse.Command(RefreshSql, tx);
-                refresh.Parameters.AddWithValue("$bucketMs", UsageSlice.BucketMs);
-                refresh.Parameters.AddWithValue("$threshold", CostEngine.LongContextThreshold);
-                refresh.ExecuteNonQuery();
+                ResumDirtyBuckets(warehouse, tx);
                 return;
             }
 
@@ -136,19 +133,24 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $long, $requ
             try
             {
                 using SqliteTransaction tx = warehouse.BeginWrite();
-                // The refresh walks the time index by name; a warehouse that lost it (a first import killed
-                // while it was dropped, a hand edit) gets it back rather than an import that cannot finish.
-                warehouse.Execute(Schema.DeferredIndexes.Single(index => index.Name == "requests_ts").Create, tx);
-                using SqliteCommand command = warehouse.Command(RefreshSql, tx);
-                command.Parameters.AddWithValue("$bucketMs", UsageSlice.BucketMs);
-                command.Parameters.AddWithValue("$threshold", CostEngine.LongContextThreshold);
-                command.ExecuteNonQuery();
+                ResumDirtyBuckets(warehouse, tx);
                 tx.Commit();
             }
             catch (SqliteException ex)
             {
                 throw warehouse.Map(ex, "update the usage rollup");
             }
+        }
+
+        private static void ResumDirtyBuckets(Warehouse warehouse, SqliteTransaction tx)
+        {
+            // The refresh walks the time index by name; a warehouse that lost it (a first import killed
+            // while it was dropped, a hand edit) gets it back rather than an import that cannot finish.
+            warehouse.Execute(Schema.DeferredIndexes.Single(index => index.Name == "requests_ts").Create, tx);
+            using SqliteCommand command = warehouse.Command(RefreshSql, tx);
+            command.Parameters.AddWithValue("$bucketMs", UsageSlice.BucketMs);
+            command.Parameters.AddWithValue("$threshold", CostEngine.LongContextThreshold);
+            command.ExecuteNonQuery();
         }
     }
 }
