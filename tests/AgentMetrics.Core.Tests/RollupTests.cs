@@ -45,7 +45,8 @@ namespace AgentMetrics.Core.Tests
             warehouse.Execute("UPDATE requests SET reported_cost = 0.1 * (request_pk % 7) + 0.013 WHERE request_pk % 3 = 0;");
             using (var tx = warehouse.BeginWrite())
             {
-                RollupMaintainer.Rebuild(warehouse, tx);
+                Assert.Null(RollupMaintainer.SumAll(warehouse, tx));
+                RollupMaintainer.Rebuild(warehouse, tx, null);
                 tx.Commit();
             }
 
@@ -166,7 +167,7 @@ namespace AgentMetrics.Core.Tests
             // What a first import leaves when it is killed half-way: the marker, no session index or
             // rollup triggers, and some requests.
             Assert.True(BulkLoad.TryBegin(warehouse));
-            using (var writer = new WarehouseWriter(warehouse))
+            using (var writer = new WarehouseWriter(warehouse) { Bulk = true })
             {
                 var batch = new ImportBatch();
                 batch.Requests.Add(new RequestRecord { DedupKey = "msg_partial", SessionId = "s", Ts = 1_763_000_000_000, Model = "claude-haiku-4-5-20251001", Input = 10, Output = 5 });
@@ -182,7 +183,7 @@ namespace AgentMetrics.Core.Tests
 
             Assert.False(BulkLoad.Pending(warehouse));
             Assert.True(RollupMaintainer.IsCurrent(warehouse));
-            Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'requests_session';"));
+            Assert.Equal(4L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('requests_session', 'requests_key', 'tool_calls_key', 'tool_results_key');"));
             Assert.Equal(2L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('requests_rollup_insert', 'requests_rollup_update');"));
             var totals = Truth.Load().Claude.GetProperty("all").GetProperty("totals");
             var after = Assert.Single(CostEngine.Summarise(warehouse, new UsageFilter(), Array.Empty<CostGrouping>(), utc, prices).Rows);

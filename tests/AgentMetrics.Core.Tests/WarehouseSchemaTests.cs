@@ -60,6 +60,43 @@ VALUES ('Claude', 'toolu_b', 'msg_1', 's1', 'Bash', 1763000000000, 0, 'claude-co
         }
 
         [Fact]
+        public void AVersion3WarehouseKeepsItsRowsAndKeysThroughVersion4()
+        {
+            using var scratch = new ScratchFolder();
+            string path = scratch.File("v3.db");
+            using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = Schema.Migrations[0] + Schema.Migrations[1] + Schema.Migrations[2] + @"
+PRAGMA user_version = 3;
+INSERT INTO requests (request_pk, source, dedup_key, session_id, ts, model, input_tokens, output_tokens, weight)
+VALUES (7, 'Claude', 'msg_1', 's1', 1763000000000, 'claude-haiku-4-5-20251001', 10, 20, 30);
+INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts) VALUES ('Claude', 'toolu_a', 'msg_1', 's1', 'Read', 1763000000000);
+INSERT INTO tool_results (source, call_id, ts, is_error, duration_ms) VALUES ('Claude', 'toolu_a', 1763000000500, 1, 40);
+DELETE FROM rollup_dirty;";
+                command.ExecuteNonQuery();
+            }
+
+            using var warehouse = Warehouse.Open(path);
+            Assert.Equal(Warehouse.SchemaVersion, warehouse.Describe().SchemaVersion);
+            Assert.Equal("msg_1|30", warehouse.Scalar<string>("SELECT dedup_key || '|' || weight FROM requests WHERE request_pk = 7;"));
+            Assert.Equal("Read", warehouse.Scalar<string>("SELECT name FROM tool_calls WHERE call_id = 'toolu_a';"));
+            Assert.Equal(40L, warehouse.Scalar<long>("SELECT duration_ms FROM tool_results WHERE call_id = 'toolu_a' AND is_error = 1;"));
+
+            // The keys are named indexes now, and they still refuse a second copy; the rollup triggers are back.
+            foreach (string index in new[] { "requests_key", "tool_calls_key", "tool_results_key", "requests_ts", "requests_session", "requests_agent", "tool_calls_request" })
+            {
+                Assert.Equal(1L, warehouse.Scalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{index}';"));
+            }
+
+            Assert.Throws<SqliteException>(() => warehouse.Execute("INSERT INTO requests (source, dedup_key, ts) VALUES ('Claude', 'msg_1', 0);"));
+            Assert.Throws<SqliteException>(() => warehouse.Execute("INSERT INTO tool_results (source, call_id) VALUES ('Claude', 'toolu_a');"));
+            warehouse.Execute("INSERT INTO requests (source, dedup_key, ts) VALUES ('Claude', 'msg_2', 1763000900000);");
+            Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM rollup_dirty;"));
+        }
+
+        [Fact]
         public void ANewWarehouseIsCreatedAtTheCurrentVersion()
         {
             using var scratch = new ScratchFolder();

@@ -397,7 +397,7 @@ namespace AgentMetrics.Import
 
         private void WriteChunks(BlockingCollection<ParsedChunk> chunks, IImportObserver observer, ImportProgress progress, CancellationToken cancellation)
         {
-            using var writer = new WarehouseWriter(_warehouse) { DeferRelabel = _bulk };
+            using var writer = new WarehouseWriter(_warehouse) { Bulk = _bulk };
             SqliteTransaction? tx = null;
             int pending = 0;
             var sinceCommit = Stopwatch.StartNew();

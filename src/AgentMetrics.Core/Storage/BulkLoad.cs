@@ -1,4 +1,6 @@
+using System;
 using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Storage
@@ -12,6 +14,8 @@ namespace AgentMetrics.Storage
     internal static class BulkLoad
     {
         private const string MarkerTable = "bulk_load_pending";
+
+        private const int AppendCacheSizePragmaValue = -2048;
 
         private const string RelabelSubagentsSql = @"
 UPDATE requests SET agent = 'claude-code/' || t.agent_type
@@ -36,6 +40,9 @@ CREATE TABLE IF NOT EXISTS {MarkerTable} (started INTEGER);
 DROP TRIGGER IF EXISTS requests_rollup_insert;
 DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
             tx.Commit();
+            // Rows are only appended now: the pages written stay out of the way until Finish, so a small page
+            // cache serves as well as the usual one, and its memory goes to the writer's in-memory keys.
+            warehouse.Execute($"PRAGMA cache_size = {AppendCacheSizePragmaValue};");
             return true;
         }
 
@@ -57,16 +64,38 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
 
         private static void FinishInTransaction(Warehouse warehouse)
         {
-            using SqliteTransaction tx = warehouse.BeginWrite();
-            // Subagent types learned after their requests were written (the writer deferred this), before the
-            // agent index exists so the update does not maintain it row by row.
-            warehouse.Execute(RelabelSubagentsSql, tx);
-            warehouse.Execute(string.Concat(Schema.DeferredIndexes.Select(index => index.Create + "\n")) + Schema.RollupWriteTriggersSql, tx);
-            ReportedCostAllocator.AllocateAll(warehouse, tx);
-            // The rollup is built whole, with the data, so the first query finds it current.
-            RollupMaintainer.Rebuild(warehouse, tx);
-            warehouse.Execute($"DROP TABLE IF EXISTS {MarkerTable};", tx);
-            tx.Commit();
+            using (SqliteTransaction tx = warehouse.BeginWrite())
+            {
+                // Subagent types learned after their requests were written (the writer deferred this), before the
+                // agent index exists so the update does not maintain it row by row; then the reported costs.
+                // Both are idempotent: if the process dies after this commit the marker is still there.
+                warehouse.Execute(RelabelSubagentsSql, tx);
+                ReportedCostAllocator.AllocateAll(warehouse, tx);
+                tx.Commit();
+            }
+
+            // The requests are final now. Index builds and the rollup's sum are each one thread's work: the sum
+            // reads this snapshot through a second connection while this one sorts the indexes. Nobody else
+            // writes meanwhile (the import lock), and the rollup is replaced in the same transaction as the
+            // indexes, so the first query finds it current.
+            Task<RollupSums?> sums = Task.Run(() =>
+            {
+                using Warehouse reader = Warehouse.Open(warehouse.Path, readOnly: true);
+                return RollupMaintainer.SumAll(reader);
+            });
+            try
+            {
+                using SqliteTransaction tx = warehouse.BeginWrite();
+                warehouse.Execute(string.Concat(Schema.DeferredIndexes.Select(index => index.Create + "\n")) + Schema.RollupWriteTriggersSql, tx);
+                RollupMaintainer.Rebuild(warehouse, tx, sums.GetAwaiter().GetResult());
+                warehouse.Execute($"DROP TABLE IF EXISTS {MarkerTable};", tx);
+                tx.Commit();
+            }
+            finally
+            {
+                // Never leave the second connection reading behind an early failure.
+                ((IAsyncResult)sums).AsyncWaitHandle.WaitOne();
+            }
         }
     }
 }

@@ -39,23 +39,21 @@ INSERT INTO usage_rollup (source, model, project, project_path, git_branch, agen
 VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $long, $requests, $input, $output, $cw5m, $cw1h, $read, $reasoning, $web, NULL);";
 
         /// <summary>
-        /// Sums every request into the rollup at once, inside the caller's transaction (the end of a first
-        /// import). One pass over the table, grouped in a hash table, costs about half of re-summing every
-        /// bucket through the time index, where SQLite sorts each group. Reported costs are real numbers that
-        /// SQLite sums with its own compensated algorithm: when any request has one, the buckets are marked
-        /// and re-summed by SQLite instead, so a cost is always the same sum however the rollup was built.
+        /// Sums every request by rollup group in one pass over the table, grouped in a hash table: about half
+        /// the cost of re-summing every bucket through the time index, where SQLite sorts each group. Reported
+        /// costs are real numbers that SQLite sums with its own compensated algorithm: when any request has one
+        /// this returns null and <see cref="Rebuild"/> has SQLite re-sum the buckets instead, so a cost is always
+        /// the same sum however the rollup was built. Reads through its own connection, so a first import can
+        /// run it beside the index builds (see BulkLoad.Finish).
         /// </summary>
-        public static void Rebuild(Warehouse warehouse, SqliteTransaction tx)
+        public static RollupSums? SumAll(Warehouse warehouse, SqliteTransaction? tx = null)
         {
-            warehouse.Execute("DELETE FROM rollup_dirty; DELETE FROM usage_rollup;", tx);
             if (warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM requests WHERE reported_cost IS NOT NULL);", tx) != 0)
             {
-                warehouse.Execute("INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests;", tx);
-                ResumDirtyBuckets(warehouse, tx);
-                return;
+                return null;
             }
 
-            var groups = new Dictionary<(string?, string?, string?, string?, string?, string?, long, bool), long[]>();
+            var groups = new RollupSums();
             // Thousands of requests share each project, model and agent: one string per distinct value.
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
             string? Name(SqliteDataReader reader, int column)
@@ -74,35 +72,50 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $long, $requ
                 return shared;
             }
 
-            using (SqliteCommand read = warehouse.Command(RequestsToSumSql, tx))
-            using (SqliteDataReader reader = read.ExecuteReader())
+            using SqliteCommand read = warehouse.Command(RequestsToSumSql, tx);
+            using SqliteDataReader reader = read.ExecuteReader();
+            while (reader.Read())
             {
-                while (reader.Read())
+                long input = reader.GetInt64(7), output = reader.GetInt64(8), cw5m = reader.GetInt64(9), cw1h = reader.GetInt64(10), cacheRead = reader.GetInt64(11);
+                var key = (Name(reader, 0), Name(reader, 1), Name(reader, 2), Name(reader, 3), Name(reader, 4), Name(reader, 5),
+                    reader.GetInt64(6) / UsageSlice.BucketMs, input + cw5m + cw1h + cacheRead > CostEngine.LongContextThreshold);
+                if (!groups.TryGetValue(key, out long[]? sums))
                 {
-                    long input = reader.GetInt64(7), output = reader.GetInt64(8), cw5m = reader.GetInt64(9), cw1h = reader.GetInt64(10), cacheRead = reader.GetInt64(11);
-                    var key = (Name(reader, 0), Name(reader, 1), Name(reader, 2), Name(reader, 3), Name(reader, 4), Name(reader, 5),
-                        reader.GetInt64(6) / UsageSlice.BucketMs, input + cw5m + cw1h + cacheRead > CostEngine.LongContextThreshold);
-                    if (!groups.TryGetValue(key, out long[]? sums))
-                    {
-                        groups[key] = sums = new long[8];
-                    }
-
-                    sums[0]++;
-                    sums[1] += input;
-                    sums[2] += output;
-                    sums[3] += cw5m;
-                    sums[4] += cw1h;
-                    sums[5] += cacheRead;
-                    sums[6] += reader.GetInt64(12);
-                    sums[7] += reader.GetInt64(13);
+                    groups[key] = sums = new long[8];
                 }
+
+                sums[0]++;
+                sums[1] += input;
+                sums[2] += output;
+                sums[3] += cw5m;
+                sums[4] += cw1h;
+                sums[5] += cacheRead;
+                sums[6] += reader.GetInt64(12);
+                sums[7] += reader.GetInt64(13);
+            }
+
+            return groups;
+        }
+
+        /// <summary>
+        /// Replaces the whole rollup inside the caller's transaction (the end of a first import) with
+        /// <paramref name="sums"/> from <see cref="SumAll"/>, or re-summed by SQLite when that is null.
+        /// </summary>
+        public static void Rebuild(Warehouse warehouse, SqliteTransaction tx, RollupSums? sums)
+        {
+            warehouse.Execute("DELETE FROM rollup_dirty; DELETE FROM usage_rollup;", tx);
+            if (sums is null)
+            {
+                warehouse.Execute("INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests;", tx);
+                ResumDirtyBuckets(warehouse, tx);
+                return;
             }
 
             using SqliteCommand insert = warehouse.Command(InsertRollupSql, tx);
             string[] parameterNames = { "$source", "$model", "$project", "$path", "$branch", "$agent", "$bucket", "$long", "$requests", "$input", "$output", "$cw5m", "$cw1h", "$read", "$reasoning", "$web" };
             SqliteParameter[] parameters = parameterNames.Select(name => insert.Parameters.AddWithValue(name, DBNull.Value)).ToArray();
             insert.Prepare();
-            foreach (var pair in groups)
+            foreach (var pair in sums)
             {
                 var (source, model, project, path, branch, agent, bucket, longContext) = pair.Key;
                 object?[] values = { source, model, project, path, branch, agent, bucket, longContext ? 1L : 0L };
@@ -152,5 +165,10 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $long, $requ
             command.Parameters.AddWithValue("$threshold", CostEngine.LongContextThreshold);
             command.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>Rollup sums per group: requests, input, output, 5m and 1h cache writes, cache reads, reasoning, web searches.</summary>
+    internal sealed class RollupSums : Dictionary<(string? Source, string? Model, string? Project, string? ProjectPath, string? GitBranch, string? Agent, long Bucket, bool LongContext), long[]>
+    {
     }
 }

@@ -11,12 +11,20 @@ namespace AgentMetrics.Storage
         /// <summary>The per-session index; a first (bulk) import builds it once at the end instead of row by row.</summary>
         internal const string SessionIndexSql = "CREATE INDEX IF NOT EXISTS requests_session ON requests (source, session_id, ts);";
 
+        internal const string RequestKeySql = "CREATE UNIQUE INDEX IF NOT EXISTS requests_key ON requests (source, dedup_key);";
+        internal const string ToolCallKeySql = "CREATE UNIQUE INDEX IF NOT EXISTS tool_calls_key ON tool_calls (source, call_id);";
+        internal const string ToolResultKeySql = "CREATE UNIQUE INDEX IF NOT EXISTS tool_results_key ON tool_results (source, call_id);";
+
         /// <summary>
-        /// The secondary indexes a first (bulk) import drops and builds once at the end: a sorted build costs a
-        /// fraction of keeping each up to date row by row. The unique keys stay: the upserts need them.
+        /// The indexes a first (bulk) import drops and builds once at the end: a sorted build costs a fraction
+        /// of keeping each up to date row by row. That includes the unique keys (since schema 4): the bulk
+        /// writer deduplicates in memory (see WarehouseWriter) and the keys are built, and so checked, at the end.
         /// </summary>
         internal static readonly (string Name, string Create)[] DeferredIndexes =
         {
+            ("requests_key", RequestKeySql),
+            ("tool_calls_key", ToolCallKeySql),
+            ("tool_results_key", ToolResultKeySql),
             ("requests_session", SessionIndexSql),
             ("requests_ts", "CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);"),
             ("requests_agent", "CREATE INDEX IF NOT EXISTS requests_agent ON requests (source, agent_id) WHERE agent_id IS NOT NULL;"),
@@ -194,6 +202,91 @@ SELECT source, call_id, request_key, session_id, name, ts, is_sidechain, agent F
 DROP TABLE tool_calls;
 ALTER TABLE tool_calls_v3 RENAME TO tool_calls;
 CREATE INDEX tool_calls_request ON tool_calls (source, request_key);
+",
+
+            // 4: the unique keys of requests, tool calls and tool results become named indexes instead of table
+            // constraints (tool results move to a rowid table), so that a first import can drop them, append
+            // its rows and build each key once, sorted: random-keyed inserts were most of a first import's time.
+            @"
+CREATE TABLE requests_v4 (
+    request_pk       INTEGER PRIMARY KEY,
+    source           TEXT    NOT NULL,
+    dedup_key        TEXT    NOT NULL,
+    request_id       TEXT,
+    session_id       TEXT,
+    ts               INTEGER NOT NULL,
+    model            TEXT,
+    agent            TEXT,
+    agent_id         TEXT,
+    project_path     TEXT,
+    project          TEXT,
+    git_branch       TEXT,
+    client_version   TEXT,
+    operation        TEXT,
+    input_tokens     INTEGER NOT NULL DEFAULT 0,
+    output_tokens    INTEGER NOT NULL DEFAULT 0,
+    cache_write_5m   INTEGER NOT NULL DEFAULT 0,
+    cache_write_1h   INTEGER NOT NULL DEFAULT 0,
+    cache_read       INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    web_searches     INTEGER NOT NULL DEFAULT 0,
+    weight           INTEGER NOT NULL DEFAULT 0,
+    is_synthetic     INTEGER NOT NULL DEFAULT 0,
+    success          INTEGER,
+    duration_ms      INTEGER,
+    reported_cost    REAL,
+    file_start_ts    INTEGER,
+    file_path        TEXT,
+    line             INTEGER
+);
+INSERT INTO requests_v4 (request_pk, source, dedup_key, request_id, session_id, ts, model, agent, agent_id, project_path, project,
+    git_branch, client_version, operation, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read,
+    reasoning_tokens, web_searches, weight, is_synthetic, success, duration_ms, reported_cost, file_start_ts, file_path, line)
+SELECT request_pk, source, dedup_key, request_id, session_id, ts, model, agent, agent_id, project_path, project,
+    git_branch, client_version, operation, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read,
+    reasoning_tokens, web_searches, weight, is_synthetic, success, duration_ms, reported_cost, file_start_ts, file_path, line
+FROM requests ORDER BY request_pk;
+DROP TABLE requests;
+ALTER TABLE requests_v4 RENAME TO requests;
+" + RequestKeySql + @"
+CREATE INDEX requests_ts ON requests (ts);
+" + SessionIndexSql + @"
+CREATE INDEX requests_agent ON requests (source, agent_id) WHERE agent_id IS NOT NULL;
+" + RollupWriteTriggersSql + @"
+CREATE TRIGGER requests_rollup_delete AFTER DELETE ON requests
+BEGIN
+    INSERT INTO rollup_dirty SELECT old.ts / 900000 WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts / 900000);
+END;
+
+CREATE TABLE tool_calls_v4 (
+    source       TEXT    NOT NULL,
+    call_id      TEXT    NOT NULL,
+    request_key  TEXT,
+    session_id   TEXT,
+    name         TEXT    NOT NULL,
+    ts           INTEGER NOT NULL,
+    is_sidechain INTEGER NOT NULL DEFAULT 0,
+    agent        TEXT
+);
+INSERT INTO tool_calls_v4 (source, call_id, request_key, session_id, name, ts, is_sidechain, agent)
+SELECT source, call_id, request_key, session_id, name, ts, is_sidechain, agent FROM tool_calls ORDER BY rowid;
+DROP TABLE tool_calls;
+ALTER TABLE tool_calls_v4 RENAME TO tool_calls;
+" + ToolCallKeySql + @"
+CREATE INDEX tool_calls_request ON tool_calls (source, request_key);
+
+CREATE TABLE tool_results_v4 (
+    source      TEXT    NOT NULL,
+    call_id     TEXT    NOT NULL,
+    ts          INTEGER,
+    is_error    INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER
+);
+INSERT INTO tool_results_v4 (source, call_id, ts, is_error, duration_ms)
+SELECT source, call_id, ts, is_error, duration_ms FROM tool_results ORDER BY ts;
+DROP TABLE tool_results;
+ALTER TABLE tool_results_v4 RENAME TO tool_results;
+" + ToolResultKeySql + @"
 ",
         };
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using AgentMetrics.Import;
 using Microsoft.Data.Sqlite;
 
@@ -48,6 +49,44 @@ ON CONFLICT (source, call_id) DO UPDATE SET
     is_error = max(tool_results.is_error, excluded.is_error),
     duration_ms = coalesce(excluded.duration_ms, tool_results.duration_ms);";
 
+        // A first import writes into tables whose unique keys are not built yet (BulkLoad): every row is an
+        // append, and a copy of a key already written replaces that row by its row id (see BulkKeys).
+        private const string InsertRequestSql = @"
+INSERT INTO requests (source, dedup_key, request_id, session_id, ts, model, agent, agent_id, project_path, project,
+    git_branch, client_version, operation, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read,
+    reasoning_tokens, web_searches, weight, is_synthetic, success, duration_ms, reported_cost, file_start_ts, file_path, line)
+VALUES ($source, $key, $requestId, $session, $ts, $model, $agent,
+    $agentId, $projectPath, $project, $branch, $version, $operation, $input, $output, $cw5m, $cw1h, $cacheRead, $reasoning, $web,
+    $weight, $synthetic, $success, $duration, $reportedCost, $fileStart, $file, $line);";
+
+        private const string ReplaceRequestSql = @"
+UPDATE requests SET source = $source, dedup_key = $key, request_id = $requestId, session_id = $session, ts = $ts, model = $model,
+    agent = $agent, agent_id = $agentId, project_path = $projectPath, project = $project, git_branch = $branch,
+    client_version = $version, operation = $operation, input_tokens = $input, output_tokens = $output, cache_write_5m = $cw5m,
+    cache_write_1h = $cw1h, cache_read = $cacheRead, reasoning_tokens = $reasoning, web_searches = $web, weight = $weight,
+    is_synthetic = $synthetic, success = $success, duration_ms = $duration, reported_cost = $reportedCost,
+    file_start_ts = $fileStart, file_path = $file, line = $line
+WHERE request_pk = $rowId;";
+
+        private const string AppendToolCallSql = @"
+INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts, is_sidechain, agent)
+VALUES ($source, $callId, $requestKey, $session, $name, $ts, $sidechain, $agent);";
+
+        private const string AppendToolResultSql = @"
+INSERT INTO tool_results (source, call_id, ts, is_error, duration_ms) VALUES ($source, $callId, $ts, $isError, $duration);";
+
+        private const string ReplaceToolResultSql = @"
+UPDATE tool_results SET ts = $ts, is_error = $isError, duration_ms = $duration WHERE rowid = $rowId;";
+
+        private static readonly string[] RequestParameters =
+        {
+            "$source", "$key", "$requestId", "$session", "$ts", "$model", "$agent", "$agentId", "$projectPath", "$project",
+            "$branch", "$version", "$operation", "$input", "$output", "$cw5m", "$cw1h", "$cacheRead", "$reasoning", "$web",
+            "$weight", "$synthetic", "$success", "$duration", "$reportedCost", "$fileStart", "$file", "$line",
+        };
+
+        private static readonly string[] ReplaceRequestParameters = RequestParameters.Concat(new[] { "$rowId" }).ToArray();
+
         private const string UpsertSessionReportSql = @"
 INSERT INTO session_reports (source, session_id, reported_cost, api_duration_ms, tool_duration_ms, total_duration_ms, lines_added, lines_removed, model_usage_json)
 VALUES ($source, $session, $cost, $api, $tool, $total, $added, $removed, $usage)
@@ -70,10 +109,14 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         public HashSet<(string Source, string SessionId)> TouchedSessions { get; } = new HashSet<(string, string)>();
 
         /// <summary>
-        /// Leave the relabelling of earlier requests to <see cref="BulkLoad.Finish"/>: during a first import the
-        /// agent index it looks up by is not there yet, and one pass at the end is cheaper anyway.
+        /// A first import (<see cref="BulkLoad"/>): the unique keys and the agent index are not built yet, so rows
+        /// are appended and deduplicated against <see cref="_bulkKeys"/>, and the relabelling of earlier requests
+        /// is left to <see cref="BulkLoad.Finish"/> (one pass at the end is cheaper anyway). One writer holds the
+        /// import lock, so what it remembers is everything the tables hold.
         /// </summary>
-        public bool DeferRelabel { get; set; }
+        public bool Bulk { get; set; }
+
+        private readonly BulkKeys _bulkKeys = new BulkKeys();
 
         /// <summary>Tool calls this writer inserted (INSERT OR IGNORE reports 1 only for a new row).</summary>
         public long ToolCallsAdded { get; private set; }
@@ -112,55 +155,171 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             foreach (var pair in batch.AgentTypes)
             {
                 _agentTypes[(sourceName, pair.Key)] = pair.Value;
-                if (Prepared(UpsertAgentTypeSql, tx, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value) > 0 && !DeferRelabel)
+                if (Prepared(UpsertAgentTypeSql, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value) > 0 && !Bulk)
                 {
-                    Prepared(RelabelAgentSql, tx, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value);
+                    Prepared(RelabelAgentSql, "$source", "$agentId", "$type").Execute(sourceName, pair.Key, pair.Value);
                 }
             }
 
-            Statement upsert = Prepared(UpsertRequestSql, tx, "$source", "$key", "$requestId", "$session", "$ts", "$model", "$agent", "$agentId", "$projectPath", "$project",
-                "$branch", "$version", "$operation", "$input", "$output", "$cw5m", "$cw1h", "$cacheRead", "$reasoning", "$web",
-                "$weight", "$synthetic", "$success", "$duration", "$reportedCost", "$fileStart", "$file", "$line");
-            foreach (RequestRecord r in Winners(batch.Requests))
+            if (Bulk)
             {
-                if (r.SessionId is not null)
-                {
-                    TouchedSessions.Add((sourceName, r.SessionId));
-                }
-
-                upsert.Execute(sourceName, r.DedupKey, r.RequestId, r.SessionId, r.Ts, r.Model, AgentLabel(sourceName, r), r.AgentId, r.ProjectPath, r.Project,
-                    r.GitBranch, r.ClientVersion, r.Operation, r.Input, r.Output, r.CacheWrite5m, r.CacheWrite1h, r.CacheRead, r.Reasoning, r.WebSearches,
-                    r.Weight, r.IsSynthetic ? 1 : 0, r.Success.HasValue ? (r.Success.Value ? 1 : 0) : (object?)null,
-                    r.DurationMs, r.ReportedCost, r.FileStartTs, r.FilePath, r.Line);
+                AppendRequests(sourceName, batch.Requests);
+                AppendToolCalls(sourceName, batch.ToolCalls);
+                AppendToolResults(sourceName, batch.ToolResults);
+            }
+            else
+            {
+                UpsertRequests(sourceName, batch.Requests);
+                UpsertToolCalls(sourceName, batch.ToolCalls);
+                UpsertToolResults(sourceName, batch.ToolResults);
             }
 
-            Statement toolCall = Prepared(InsertToolCallSql, tx, "$source", "$callId", "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent");
-            var seenCalls = new HashSet<string>(StringComparer.Ordinal);
-            foreach (ToolCallRecord c in batch.ToolCalls)
-            {
-                if (seenCalls.Add(c.CallId))
-                {
-                    ToolCallsAdded += toolCall.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
-                }
-            }
-
-            Statement toolResult = Prepared(UpsertToolResultSql, tx, "$source", "$callId", "$ts", "$isError", "$duration");
-            foreach (ToolResultRecord t in batch.ToolResults)
-            {
-                toolResult.Execute(sourceName, t.CallId, t.Ts, t.IsError ? 1 : 0, t.DurationMs);
-            }
-
-            Statement report = Prepared(UpsertSessionReportSql, tx, "$source", "$session", "$cost", "$api", "$tool", "$total", "$added", "$removed", "$usage");
+            Statement report = Prepared(UpsertSessionReportSql, "$source", "$session", "$cost", "$api", "$tool", "$total", "$added", "$removed", "$usage");
             foreach (SessionReportRecord s in batch.SessionReports)
             {
                 TouchedSessions.Add((sourceName, s.SessionId));
                 report.Execute(sourceName, s.SessionId, s.ReportedCost, s.ApiDurationMs, s.ToolDurationMs, s.TotalDurationMs, s.LinesAdded, s.LinesRemoved, s.ModelUsageJson);
             }
 
-            Prepared(FileManifest.SaveSql, tx, FileManifest.SaveParameters).Execute(manifest.SaveValues());
+            Prepared(FileManifest.SaveSql, FileManifest.SaveParameters).Execute(manifest.SaveValues());
         }
 
-        private Statement Prepared(string sql, SqliteTransaction tx, params string[] parameterOrder)
+        private object?[] RequestValues(string sourceName, RequestRecord r, int extra = 0)
+        {
+            if (r.SessionId is not null)
+            {
+                TouchedSessions.Add((sourceName, r.SessionId));
+            }
+
+            var values = new object?[RequestParameters.Length + extra];
+            values[0] = sourceName;
+            values[1] = r.DedupKey;
+            values[2] = r.RequestId;
+            values[3] = r.SessionId;
+            values[4] = r.Ts;
+            values[5] = r.Model;
+            values[6] = AgentLabel(sourceName, r);
+            values[7] = r.AgentId;
+            values[8] = r.ProjectPath;
+            values[9] = r.Project;
+            values[10] = r.GitBranch;
+            values[11] = r.ClientVersion;
+            values[12] = r.Operation;
+            values[13] = r.Input;
+            values[14] = r.Output;
+            values[15] = r.CacheWrite5m;
+            values[16] = r.CacheWrite1h;
+            values[17] = r.CacheRead;
+            values[18] = r.Reasoning;
+            values[19] = r.WebSearches;
+            values[20] = r.Weight;
+            values[21] = r.IsSynthetic ? 1 : 0;
+            values[22] = r.Success.HasValue ? (r.Success.Value ? 1 : 0) : (object?)null;
+            values[23] = r.DurationMs;
+            values[24] = r.ReportedCost;
+            values[25] = r.FileStartTs;
+            values[26] = r.FilePath;
+            values[27] = r.Line;
+            return values;
+        }
+
+        private void UpsertRequests(string sourceName, List<RequestRecord> requests)
+        {
+            Statement upsert = Prepared(UpsertRequestSql, RequestParameters);
+            foreach (RequestRecord r in Winners(requests))
+            {
+                upsert.Execute(RequestValues(sourceName, r));
+            }
+        }
+
+        private void AppendRequests(string sourceName, List<RequestRecord> requests)
+        {
+            Dictionary<BulkKeys.KeyHash, BulkKeys.KeptRequest> kept = _bulkKeys.Requests(sourceName);
+            foreach (RequestRecord r in Winners(requests))
+            {
+                var key = BulkKeys.KeyHash.Of(r.DedupKey);
+                var precedence = new Precedence(r);
+                if (!kept.TryGetValue(key, out BulkKeys.KeptRequest current))
+                {
+                    Prepared(InsertRequestSql, RequestParameters).Execute(RequestValues(sourceName, r));
+                    kept.Add(key, new BulkKeys.KeptRequest(LastRowId, precedence));
+                }
+                else if (precedence.Beats(current.Precedence))
+                {
+                    object?[] values = RequestValues(sourceName, r, extra: 1);
+                    values[values.Length - 1] = current.RowId;
+                    Prepared(ReplaceRequestSql, ReplaceRequestParameters).Execute(values);
+                    kept[key] = new BulkKeys.KeptRequest(current.RowId, precedence);
+                }
+            }
+        }
+
+        private static readonly string[] ToolCallParameters = { "$source", "$callId", "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent" };
+
+        private void UpsertToolCalls(string sourceName, List<ToolCallRecord> calls)
+        {
+            Statement insert = Prepared(InsertToolCallSql, ToolCallParameters);
+            var seenCalls = new HashSet<string>(StringComparer.Ordinal);
+            foreach (ToolCallRecord c in calls)
+            {
+                if (seenCalls.Add(c.CallId))
+                {
+                    ToolCallsAdded += insert.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
+                }
+            }
+        }
+
+        private void AppendToolCalls(string sourceName, List<ToolCallRecord> calls)
+        {
+            // The first copy of a call wins, as INSERT OR IGNORE does on the incremental path.
+            HashSet<BulkKeys.KeyHash> seen = _bulkKeys.ToolCalls(sourceName);
+            foreach (ToolCallRecord c in calls)
+            {
+                if (seen.Add(BulkKeys.KeyHash.Of(c.CallId)))
+                {
+                    ToolCallsAdded += Prepared(AppendToolCallSql, ToolCallParameters)
+                        .Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
+                }
+            }
+        }
+
+        private static readonly string[] ToolResultParameters = { "$source", "$callId", "$ts", "$isError", "$duration" };
+
+        private void UpsertToolResults(string sourceName, List<ToolResultRecord> results)
+        {
+            Statement upsert = Prepared(UpsertToolResultSql, ToolResultParameters);
+            foreach (ToolResultRecord t in results)
+            {
+                upsert.Execute(sourceName, t.CallId, t.Ts, t.IsError ? 1 : 0, t.DurationMs);
+            }
+        }
+
+        private void AppendToolResults(string sourceName, List<ToolResultRecord> results)
+        {
+            Dictionary<BulkKeys.KeyHash, BulkKeys.KeptToolResult> kept = _bulkKeys.ToolResults(sourceName);
+            foreach (ToolResultRecord t in results)
+            {
+                var key = BulkKeys.KeyHash.Of(t.CallId);
+                if (!kept.TryGetValue(key, out BulkKeys.KeptToolResult current))
+                {
+                    Prepared(AppendToolResultSql, ToolResultParameters).Execute(sourceName, t.CallId, t.Ts, t.IsError ? 1 : 0, t.DurationMs);
+                    kept.Add(key, new BulkKeys.KeptToolResult(LastRowId, t.Ts, t.IsError, t.DurationMs));
+                    continue;
+                }
+
+                BulkKeys.KeptToolResult merged = current.Merge(t.Ts, t.IsError, t.DurationMs);
+                if (!merged.SameAs(current))
+                {
+                    Prepared(ReplaceToolResultSql, "$ts", "$isError", "$duration", "$rowId")
+                        .Execute(merged.Ts, merged.IsError ? 1 : 0, merged.DurationMs, merged.RowId);
+                    kept[key] = merged;
+                }
+            }
+        }
+
+        private long LastRowId => SQLitePCL.raw.sqlite3_last_insert_rowid(_warehouse.Connection.Handle);
+
+        private Statement Prepared(string sql, params string[] parameterOrder)
         {
             if (!_commands.TryGetValue(sql, out Statement? statement))
             {
@@ -180,35 +339,13 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             var best = new Dictionary<string, RequestRecord>(requests.Count, StringComparer.Ordinal);
             foreach (RequestRecord candidate in requests)
             {
-                if (!best.TryGetValue(candidate.DedupKey, out RequestRecord? current) || Beats(candidate, current))
+                if (!best.TryGetValue(candidate.DedupKey, out RequestRecord? current) || new Precedence(candidate).Beats(new Precedence(current)))
                 {
                     best[candidate.DedupKey] = candidate;
                 }
             }
 
             return best.Values;
-        }
-
-        private static bool Beats(RequestRecord a, RequestRecord b)
-        {
-            if (a.Weight != b.Weight)
-            {
-                return a.Weight > b.Weight;
-            }
-
-            if (a.Ts != b.Ts)
-            {
-                return a.Ts < b.Ts;
-            }
-
-            long aStart = a.FileStartTs ?? long.MaxValue, bStart = b.FileStartTs ?? long.MaxValue;
-            if (aStart != bStart)
-            {
-                return aStart < bStart;
-            }
-
-            int byPath = string.CompareOrdinal(a.FilePath ?? string.Empty, b.FilePath ?? string.Empty);
-            return byPath != 0 ? byPath < 0 : a.Line < b.Line;
         }
 
         /// <summary>A prepared command whose parameters are bound by position, without name look-ups per row.</summary>

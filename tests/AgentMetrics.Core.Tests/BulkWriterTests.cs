@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using AgentMetrics.Import;
+using AgentMetrics.Storage;
+using AgentMetrics.Tests.Shared;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace AgentMetrics.Core.Tests
+{
+    /// <summary>
+    /// A first import appends rows and deduplicates in memory; every later import upserts against the unique
+    /// keys. Both must keep the same copy of every request and merge tool calls and results the same way,
+    /// whatever batch a copy arrives in.
+    /// </summary>
+    public sealed class BulkWriterTests : IDisposable
+    {
+        private readonly ScratchFolder _scratch = new ScratchFolder();
+
+        private static List<ImportBatch> Batches()
+        {
+            RequestRecord Copy(string key, long weightPart, long ts, string path, long line, string model) => new RequestRecord
+            {
+                DedupKey = key, SessionId = "s1", Ts = ts, Model = model, Input = weightPart, Output = 1,
+                FileStartTs = 1_000, FilePath = path, Line = line,
+            };
+
+            var first = new ImportBatch();
+            first.Requests.Add(Copy("grows", 10, 5_000, "a.jsonl", 1, "partial"));
+            first.Requests.Add(Copy("earlier-wins", 10, 6_000, "a.jsonl", 2, "late"));
+            first.Requests.Add(Copy("path-breaks-tie", 10, 7_000, "b.jsonl", 3, "from-b"));
+            first.Requests.Add(Copy("only-once", 3, 8_000, "a.jsonl", 4, "single"));
+            first.ToolCalls.Add(new ToolCallRecord { CallId = "call-1", RequestKey = "grows", SessionId = "s1", Name = "Read", Ts = 5_000 });
+            first.ToolResults.Add(new ToolResultRecord { CallId = "call-1", Ts = 9_000, IsError = false, DurationMs = null });
+
+            var second = new ImportBatch();
+            second.Requests.Add(Copy("grows", 50, 5_000, "a.jsonl", 9, "final"));
+            second.Requests.Add(Copy("grows", 20, 5_000, "a.jsonl", 8, "middle"));
+            second.Requests.Add(Copy("earlier-wins", 10, 5_500, "c.jsonl", 1, "early"));
+            second.Requests.Add(Copy("path-breaks-tie", 10, 7_000, "a.jsonl", 30, "from-a"));
+            second.ToolCalls.Add(new ToolCallRecord { CallId = "call-1", RequestKey = "grows", SessionId = "s1", Name = "Copy", Ts = 1 });
+            second.ToolCalls.Add(new ToolCallRecord { CallId = "call-2", RequestKey = "earlier-wins", SessionId = "s1", Name = "Bash", Ts = 5_500 });
+            second.ToolResults.Add(new ToolResultRecord { CallId = "call-1", Ts = 8_500, IsError = true, DurationMs = 70 });
+
+            var third = new ImportBatch();
+            third.Requests.Add(Copy("grows", 50, 5_000, "z.jsonl", 1, "same-weight-later-path"));
+            third.ToolResults.Add(new ToolResultRecord { CallId = "call-1", Ts = null, IsError = false, DurationMs = null });
+            third.ToolResults.Add(new ToolResultRecord { CallId = "call-2", Ts = null, IsError = false, DurationMs = 5 });
+            return new List<ImportBatch> { first, second, third };
+        }
+
+        private static List<string> Rows(Warehouse warehouse, string sql)
+        {
+            var rows = new List<string>();
+            using SqliteCommand command = warehouse.Command(sql);
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var fields = new object[reader.FieldCount];
+                reader.GetValues(fields);
+                rows.Add(string.Join("|", fields));
+            }
+
+            return rows;
+        }
+
+        private const string RequestsSql = "SELECT dedup_key, model, ts, input_tokens, weight, file_path, line FROM requests ORDER BY dedup_key;";
+        private const string ToolCallsSql = "SELECT call_id, name, request_key, ts FROM tool_calls ORDER BY call_id;";
+        private const string ToolResultsSql = "SELECT call_id, ts, is_error, duration_ms FROM tool_results ORDER BY call_id;";
+
+        private void Write(Warehouse warehouse, bool bulk)
+        {
+            using var writer = new WarehouseWriter(warehouse) { Bulk = bulk };
+            int file = 0;
+            foreach (ImportBatch batch in Batches())
+            {
+                writer.Write(AgentSource.Claude, batch, new FileManifest { Source = AgentSource.Claude, Path = $"f{file++}.jsonl" });
+            }
+        }
+
+        [Fact]
+        public void AFirstImportKeepsTheSameCopiesAsAnIncrementalOne()
+        {
+            using var incremental = Warehouse.Open(_scratch.File("incremental.db"));
+            Write(incremental, bulk: false);
+
+            using var bulk = Warehouse.Open(_scratch.File("bulk.db"));
+            Assert.True(BulkLoad.TryBegin(bulk));
+            Write(bulk, bulk: true);
+            BulkLoad.Finish(bulk);
+
+            Assert.Equal(new[]
+            {
+                "earlier-wins|early|5500|10|11|c.jsonl|1",
+                "grows|final|5000|50|51|a.jsonl|9",
+                "only-once|single|8000|3|4|a.jsonl|4",
+                "path-breaks-tie|from-a|7000|10|11|a.jsonl|30",
+            }, Rows(incremental, RequestsSql));
+            Assert.Equal(new[] { "call-1|Read|grows|5000", "call-2|Bash|earlier-wins|5500" }, Rows(incremental, ToolCallsSql));
+            Assert.Equal(new[] { "call-1|8500|1|70", "call-2||0|5" }, Rows(incremental, ToolResultsSql));
+
+            Assert.Equal(Rows(incremental, RequestsSql), Rows(bulk, RequestsSql));
+            Assert.Equal(Rows(incremental, ToolCallsSql), Rows(bulk, ToolCallsSql));
+            Assert.Equal(Rows(incremental, ToolResultsSql), Rows(bulk, ToolResultsSql));
+
+            // The keys are built at the end of a first import and hold from then on.
+            var duplicate = Assert.Throws<SqliteException>(() => bulk.Execute("INSERT INTO requests (source, dedup_key, ts) VALUES ('Claude', 'grows', 1);"));
+            Assert.Equal(19, duplicate.SqliteErrorCode);
+        }
+
+        public void Dispose() => _scratch.Dispose();
+    }
+}
