@@ -360,12 +360,16 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             private readonly SQLitePCL.sqlite3 _db;
             private readonly SQLitePCL.sqlite3_stmt _statement;
             private readonly int[] _indexes;
+            private readonly object?[] _values;
+            private readonly bool[] _bound;
 
             public Statement(SqliteConnection connection, string sql, string[] names)
             {
                 _db = connection.Handle!;
                 Check(SQLitePCL.raw.sqlite3_prepare_v2(_db, sql, out _statement));
                 _indexes = new int[names.Length];
+                _values = new object?[names.Length];
+                _bound = new bool[names.Length];
                 for (int i = 0; i < names.Length; i++)
                 {
                     _indexes[i] = SQLitePCL.raw.sqlite3_bind_parameter_index(_statement, names[i]);
@@ -376,8 +380,17 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             {
                 for (int i = 0; i < values.Length; i++)
                 {
+                    // A reset keeps the bindings: a value equal to the one already bound (the source, the file,
+                    // the project, the model, the nulls - most of a row) is not bound again.
+                    object? value = values[i];
+                    if (_bound[i] && (value is null ? _values[i] is null : value.Equals(_values[i])))
+                    {
+                        continue;
+                    }
+
                     int index = _indexes[i];
-                    int rc = values[i] switch
+                    _bound[i] = false;
+                    int rc = value switch
                     {
                         null => SQLitePCL.raw.sqlite3_bind_null(_statement, index),
                         string text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, text),
@@ -387,6 +400,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                         var other => throw new ArgumentException($"Cannot bind a {other.GetType().Name}."),
                     };
                     Check(rc);
+                    _values[i] = value;
+                    _bound[i] = true;
                 }
 
                 int step = SQLitePCL.raw.sqlite3_step(_statement);
