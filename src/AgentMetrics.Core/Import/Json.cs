@@ -68,16 +68,107 @@ namespace AgentMetrics.Import
             return value.ValueKind == JsonValueKind.String ? ParseTimestamp(value.GetString()) : null;
         }
 
-        public static long? ParseTimestamp(string? text)
+        public static long? ParseTimestamp(string? text) => text is null ? null : ParseTimestamp(text.AsSpan());
+
+        /// <summary>
+        /// As <see cref="ParseTimestamp(string)"/>. The agents write UTC as yyyy-MM-ddTHH:mm:ss[.fffffff]Z on every
+        /// line: that form is read digit by digit (the general parser was a few percent of an import); anything
+        /// else - offsets, other layouts, out-of-range fields - goes to DateTimeOffset.TryParse, as before.
+        /// </summary>
+        public static long? ParseTimestamp(ReadOnlySpan<char> text)
         {
-            if (text is null)
+            if (TryParseUtc(text, out long ticks))
             {
+                return Util.TimeUtil.ToUnixMs(new DateTimeOffset(ticks, TimeSpan.Zero));
+            }
+
+            return DateTimeOffset.TryParse(text.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed)
+                ? Util.TimeUtil.ToUnixMs(parsed)
+                : (long?)null;
+        }
+
+        /// <summary>The property's value as a timestamp (see <see cref="ParseTimestamp(ReadOnlySpan{char})"/>), without making a string of it.</summary>
+        public static long? NextTimestamp(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                reader.Skip();
                 return null;
             }
 
-            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed)
-                ? Util.TimeUtil.ToUnixMs(parsed)
-                : (long?)null;
+            ReadOnlySpan<byte> raw = reader.ValueSpan;
+            if (!reader.ValueIsEscaped && !reader.HasValueSequence && raw.Length <= 40)
+            {
+                Span<char> text = stackalloc char[raw.Length];
+                bool ascii = true;
+                for (int i = 0; i < raw.Length; i++)
+                {
+                    ascii &= raw[i] < 0x80;
+                    text[i] = (char)raw[i];
+                }
+
+                if (ascii)
+                {
+                    return ParseTimestamp(text);
+                }
+            }
+
+            return ParseTimestamp(reader.GetString());
+        }
+
+        private static bool TryParseUtc(ReadOnlySpan<char> s, out long ticks)
+        {
+            ticks = 0;
+            if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[s.Length - 1] != 'Z')
+            {
+                return false;
+            }
+
+            int year = Digits(s, 0, 4), month = Digits(s, 5, 2), day = Digits(s, 8, 2);
+            int hour = Digits(s, 11, 2), minute = Digits(s, 14, 2), second = Digits(s, 17, 2);
+            if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour < 0 || hour > 23
+                || minute < 0 || minute > 59 || second < 0 || second > 59)
+            {
+                return false;
+            }
+
+            long fraction = 0;
+            if (s.Length > 20)
+            {
+                // Up to seven digits are ticks exactly; longer fractions are rounded by the general parser.
+                int count = s.Length - 21;
+                if (s[19] != '.' || count < 1 || count > 7 || (fraction = Digits(s, 20, count)) < 0)
+                {
+                    return false;
+                }
+
+                for (int i = count; i < 7; i++)
+                {
+                    fraction *= 10;
+                }
+            }
+
+            ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fraction;
+            return true;
+        }
+
+        /// <summary>The decimal number in s[start..start+count), or -1 if any of it is not a digit.</summary>
+        private static int Digits(ReadOnlySpan<char> s, int start, int count)
+        {
+            int value = 0;
+            for (int i = start; i < start + count; i++)
+            {
+                int digit = s[i] - '0';
+                if (digit < 0 || digit > 9)
+                {
+                    return -1;
+                }
+
+                value = (value * 10) + digit;
+            }
+
+            return value;
         }
     }
 }

@@ -37,7 +37,7 @@ namespace AgentMetrics.Import.Claude
                     }
                     else if (reader.ValueTextEquals("timestamp"u8))
                     {
-                        found.Ts = Json.ParseTimestamp(ForwardJson.NextString(ref reader));
+                        found.Ts = Json.NextTimestamp(ref reader);
                     }
                     else if (reader.ValueTextEquals("sessionId"u8))
                     {

@@ -33,7 +33,7 @@ namespace AgentMetrics.Import.Claude
                     }
                     else if (reader.ValueTextEquals("timestamp"u8))
                     {
-                        ts = Json.ParseTimestamp(ForwardJson.NextString(ref reader));
+                        ts = Json.NextTimestamp(ref reader);
                     }
                     else if (reader.ValueTextEquals("message"u8))
                     {
