@@ -30,6 +30,8 @@ VALUES ('Claude', 'msg_1', 's1', 1763000000000, 'claude-haiku-4-5-20251001', 10,
             Assert.Equal(1, info.Requests);
             Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'usage_rollup';"));
             Assert.Equal("wal", warehouse.Scalar<string>("PRAGMA journal_mode;"));
+            // Statement journals stay in memory (2 = MEMORY) instead of a file write per changed page.
+            Assert.Equal(2L, warehouse.Scalar<long>("PRAGMA temp_store;"));
         }
 
         [Fact]

@@ -49,16 +49,16 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
         /// <summary>Builds what bulk mode skipped: the indexes, the subagent labels, the reported-cost spread and the rollup.</summary>
         public static void Finish(Warehouse warehouse)
         {
-            // The index build sorts every request: a small page cache makes SQLite spill that sort to a
-            // temporary file instead of holding it in memory (the import's memory budget is 200 MB).
-            warehouse.Execute("PRAGMA cache_size = -4096;");
+            // The index build sorts every request: a small page cache and temporary files on disk make SQLite
+            // spill that sort to a file instead of holding it in memory (the import's memory budget is 200 MB).
+            warehouse.Execute("PRAGMA cache_size = -4096; PRAGMA temp_store = FILE;");
             try
             {
                 FinishInTransaction(warehouse);
             }
             finally
             {
-                warehouse.Execute($"PRAGMA cache_size = {Warehouse.CacheSizePragmaValue};");
+                warehouse.Execute($"PRAGMA cache_size = {Warehouse.CacheSizePragmaValue}; PRAGMA temp_store = {Warehouse.TempStorePragmaValue};");
             }
         }
 
