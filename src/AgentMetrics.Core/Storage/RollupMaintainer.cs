@@ -115,7 +115,9 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $long, $requ
             string[] parameterNames = { "$source", "$model", "$project", "$path", "$branch", "$agent", "$bucket", "$long", "$requests", "$input", "$output", "$cw5m", "$cw1h", "$read", "$reasoning", "$web" };
             SqliteParameter[] parameters = parameterNames.Select(name => insert.Parameters.AddWithValue(name, DBNull.Value)).ToArray();
             insert.Prepare();
-            foreach (var pair in sums)
+            // In bucket order: a refresh later deletes and re-sums whole buckets, and a bucket whose rows share
+            // a page or two costs that many pages rather than one per row (an append's log was 7 % rollup pages).
+            foreach (var pair in sums.OrderBy(pair => pair.Key.Bucket))
             {
                 var (source, model, project, path, branch, agent, bucket, longContext) = pair.Key;
                 object?[] values = { source, model, project, path, branch, agent, bucket, longContext ? 1L : 0L };
