@@ -32,6 +32,8 @@ namespace AgentMetrics.Core.Tests
             first.Requests.Add(Copy("only-once", 3, 8_000, "a.jsonl", 4, "single"));
             first.ToolCalls.Add(new ToolCallRecord { CallId = "call-1", RequestKey = "grows", SessionId = "s1", Name = "Read", Ts = 5_000 });
             first.ToolResults.Add(new ToolResultRecord { CallId = "call-1", Ts = 9_000, IsError = false, DurationMs = null });
+            first.ToolResults.Add(new ToolResultRecord { CallId = "result-first", Ts = 9_100, IsError = true, DurationMs = 12 });
+            first.ToolResults.Add(new ToolResultRecord { CallId = "never-called", Ts = 9_200, IsError = false, DurationMs = 3 });
 
             var second = new ImportBatch();
             second.Requests.Add(Copy("grows", 50, 5_000, "a.jsonl", 9, "final"));
@@ -40,6 +42,7 @@ namespace AgentMetrics.Core.Tests
             second.Requests.Add(Copy("path-breaks-tie", 10, 7_000, "a.jsonl", 30, "from-a"));
             second.ToolCalls.Add(new ToolCallRecord { CallId = "call-1", RequestKey = "grows", SessionId = "s1", Name = "Copy", Ts = 1 });
             second.ToolCalls.Add(new ToolCallRecord { CallId = "call-2", RequestKey = "earlier-wins", SessionId = "s1", Name = "Bash", Ts = 5_500 });
+            second.ToolCalls.Add(new ToolCallRecord { CallId = "result-first", RequestKey = "grows", SessionId = "s1", Name = "Grep", Ts = 9_050 });
             second.ToolResults.Add(new ToolResultRecord { CallId = "call-1", Ts = 8_500, IsError = true, DurationMs = 70 });
 
             var third = new ImportBatch();
@@ -65,8 +68,8 @@ namespace AgentMetrics.Core.Tests
         }
 
         private const string RequestsSql = "SELECT dedup_key, model, ts, input_tokens, weight, file_path, line FROM requests ORDER BY dedup_key;";
-        private const string ToolCallsSql = "SELECT call_id, name, request_key, ts FROM tool_calls ORDER BY call_id;";
-        private const string ToolResultsSql = "SELECT call_id, ts, is_error, duration_ms FROM tool_results ORDER BY call_id;";
+        private const string ToolCallsSql = "SELECT call_id, name, request_key, ts FROM tool_calls WHERE name IS NOT NULL ORDER BY call_id;";
+        private const string ToolResultsSql = "SELECT call_id, has_result, result_ts, is_error, duration_ms FROM tool_calls ORDER BY call_id;";
 
         private void Write(Warehouse warehouse, bool bulk)
         {
@@ -96,8 +99,10 @@ namespace AgentMetrics.Core.Tests
                 "only-once|single|8000|3|4|a.jsonl|4",
                 "path-breaks-tie|from-a|7000|10|11|a.jsonl|30",
             }, Rows(incremental, RequestsSql));
-            Assert.Equal(new[] { "call-1|Read|grows|5000", "call-2|Bash|earlier-wins|5500" }, Rows(incremental, ToolCallsSql));
-            Assert.Equal(new[] { "call-1|8500|1|70", "call-2||0|5" }, Rows(incremental, ToolResultsSql));
+            // The first copy of a call wins; a result read before its call is kept for it; one whose call never
+            // came is held but is no call.
+            Assert.Equal(new[] { "call-1|Read|grows|5000", "call-2|Bash|earlier-wins|5500", "result-first|Grep|grows|9050" }, Rows(incremental, ToolCallsSql));
+            Assert.Equal(new[] { "call-1|1|8500|1|70", "call-2|1||0|5", "never-called|1|9200|0|3", "result-first|1|9100|1|12" }, Rows(incremental, ToolResultsSql));
 
             Assert.Equal(Rows(incremental, RequestsSql), Rows(bulk, RequestsSql));
             Assert.Equal(Rows(incremental, ToolCallsSql), Rows(bulk, ToolCallsSql));

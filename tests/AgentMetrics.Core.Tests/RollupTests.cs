@@ -183,7 +183,7 @@ namespace AgentMetrics.Core.Tests
 
             Assert.False(BulkLoad.Pending(warehouse));
             Assert.True(RollupMaintainer.IsCurrent(warehouse));
-            Assert.Equal(4L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('requests_session', 'requests_key', 'tool_calls_key', 'tool_results_key');"));
+            Assert.Equal(3L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('requests_session', 'requests_key', 'tool_calls_key');"));
             Assert.Equal(2L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('requests_rollup_insert', 'requests_rollup_update');"));
             var totals = Truth.Load().Claude.GetProperty("all").GetProperty("totals");
             var after = Assert.Single(CostEngine.Summarise(warehouse, new UsageFilter(), Array.Empty<CostGrouping>(), utc, prices).Rows);

@@ -75,7 +75,8 @@ PRAGMA user_version = 3;
 INSERT INTO requests (request_pk, source, dedup_key, session_id, ts, model, input_tokens, output_tokens, weight)
 VALUES (7, 'Claude', 'msg_1', 's1', 1763000000000, 'claude-haiku-4-5-20251001', 10, 20, 30);
 INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts) VALUES ('Claude', 'toolu_a', 'msg_1', 's1', 'Read', 1763000000000);
-INSERT INTO tool_results (source, call_id, ts, is_error, duration_ms) VALUES ('Claude', 'toolu_a', 1763000000500, 1, 40);
+INSERT INTO tool_results (source, call_id, ts, is_error, duration_ms) VALUES ('Claude', 'toolu_a', 1763000000500, 1, 40),
+    ('Claude', 'toolu_orphan', 1763000000600, 0, 7);
 DELETE FROM rollup_dirty;";
                 command.ExecuteNonQuery();
             }
@@ -84,16 +85,19 @@ DELETE FROM rollup_dirty;";
             Assert.Equal(Warehouse.SchemaVersion, warehouse.Describe().SchemaVersion);
             Assert.Equal("msg_1|30", warehouse.Scalar<string>("SELECT dedup_key || '|' || weight FROM requests WHERE request_pk = 7;"));
             Assert.Equal("Read", warehouse.Scalar<string>("SELECT name FROM tool_calls WHERE call_id = 'toolu_a';"));
-            Assert.Equal(40L, warehouse.Scalar<long>("SELECT duration_ms FROM tool_results WHERE call_id = 'toolu_a' AND is_error = 1;"));
+            // Results moved onto their calls' rows; a result without its call keeps a nameless row.
+            Assert.Equal("1|1763000000500|1|40", warehouse.Scalar<string>("SELECT has_result || '|' || result_ts || '|' || is_error || '|' || duration_ms FROM tool_calls WHERE call_id = 'toolu_a';"));
+            Assert.Equal("1|7", warehouse.Scalar<string>("SELECT has_result || '|' || duration_ms FROM tool_calls WHERE call_id = 'toolu_orphan' AND name IS NULL;"));
+            Assert.Equal(0L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE name = 'tool_results';"));
 
             // The keys are named indexes now, and they still refuse a second copy; the rollup triggers are back.
-            foreach (string index in new[] { "requests_key", "tool_calls_key", "tool_results_key", "requests_ts", "requests_session", "requests_agent", "tool_calls_request" })
+            foreach (string index in new[] { "requests_key", "tool_calls_key", "requests_ts", "requests_session", "requests_agent", "tool_calls_request" })
             {
                 Assert.Equal(1L, warehouse.Scalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{index}';"));
             }
 
             Assert.Throws<SqliteException>(() => warehouse.Execute("INSERT INTO requests (source, dedup_key, ts) VALUES ('Claude', 'msg_1', 0);"));
-            Assert.Throws<SqliteException>(() => warehouse.Execute("INSERT INTO tool_results (source, call_id) VALUES ('Claude', 'toolu_a');"));
+            Assert.Throws<SqliteException>(() => warehouse.Execute("INSERT INTO tool_calls (source, call_id) VALUES ('Claude', 'toolu_a');"));
             warehouse.Execute("INSERT INTO requests (source, dedup_key, ts) VALUES ('Claude', 'msg_2', 1763000900000);");
             Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM rollup_dirty;"));
         }

@@ -17,17 +17,18 @@ namespace AgentMetrics.Query
             // tool records stand alone) keeps its own time, session and agent, so filters on those still apply.
             command.CommandText = $@"
 SELECT r.name, {sourceKey}, count(*),
-       sum(CASE WHEN res.is_error = 1 THEN 1 ELSE 0 END),
-       sum(CASE WHEN res.call_id IS NULL THEN 1 ELSE 0 END),
+       sum(CASE WHEN r.has_result = 1 AND r.is_error = 1 THEN 1 ELSE 0 END),
+       sum(CASE WHEN r.has_result = 0 THEN 1 ELSE 0 END),
        sum(r.is_sidechain),
-       sum(CASE WHEN res.ts >= r.call_ts THEN res.ts - r.call_ts ELSE 0 END),
-       sum(CASE WHEN res.ts >= r.call_ts THEN 1 ELSE 0 END)
-FROM (SELECT t.name, t.source, t.call_id, t.ts AS call_ts, t.is_sidechain,
+       sum(CASE WHEN r.result_ts >= r.call_ts THEN r.result_ts - r.call_ts ELSE 0 END),
+       sum(CASE WHEN r.result_ts >= r.call_ts THEN 1 ELSE 0 END)
+FROM (SELECT t.name, t.source, t.call_id, t.ts AS call_ts, t.is_sidechain, t.has_result, t.result_ts, t.is_error,
              coalesce(req.ts, t.ts) AS ts, req.model AS model, coalesce(req.session_id, t.session_id) AS session_id,
              req.git_branch AS git_branch, coalesce(req.agent, t.agent) AS agent, req.project AS project, req.project_path AS project_path
       FROM tool_calls t
-      LEFT JOIN requests req ON req.source = t.source AND req.dedup_key = t.request_key) r
-LEFT JOIN tool_results res ON res.source = r.source AND res.call_id = r.call_id
+      LEFT JOIN requests req ON req.source = t.source AND req.dedup_key = t.request_key
+      WHERE t.name IS NOT NULL -- a result whose call has not been read yet is no call
+     ) r
 {where}
 GROUP BY r.name, {sourceKey}
 ORDER BY count(*) DESC, r.name;";

@@ -60,14 +60,11 @@ namespace AgentMetrics.Storage
     internal sealed class BulkKeys
     {
         private readonly Dictionary<string, Dictionary<KeyHash, KeptRequest>> _requests = new Dictionary<string, Dictionary<KeyHash, KeptRequest>>();
-        private readonly Dictionary<string, HashSet<KeyHash>> _toolCalls = new Dictionary<string, HashSet<KeyHash>>();
-        private readonly Dictionary<string, Dictionary<KeyHash, KeptToolResult>> _toolResults = new Dictionary<string, Dictionary<KeyHash, KeptToolResult>>();
+        private readonly Dictionary<string, Dictionary<KeyHash, KeptCall>> _toolCalls = new Dictionary<string, Dictionary<KeyHash, KeptCall>>();
 
         public Dictionary<KeyHash, KeptRequest> Requests(string source) => For(_requests, source);
 
-        public HashSet<KeyHash> ToolCalls(string source) => For(_toolCalls, source);
-
-        public Dictionary<KeyHash, KeptToolResult> ToolResults(string source) => For(_toolResults, source);
+        public Dictionary<KeyHash, KeptCall> ToolCalls(string source) => For(_toolCalls, source);
 
         private static T For<T>(Dictionary<string, T> bySource, string source)
             where T : new()
@@ -119,33 +116,51 @@ namespace AgentMetrics.Storage
             public Precedence Precedence { get; }
         }
 
-        /// <summary>A tool result as the warehouse holds it; copies merge as the incremental upsert merges them.</summary>
-        internal readonly struct KeptToolResult
+        /// <summary>
+        /// A tool call's row as the warehouse holds it: whether the call itself has been read (a result can come
+        /// first), and its result, whose copies merge as the incremental upsert merges them.
+        /// </summary>
+        internal readonly struct KeptCall
         {
-            public KeptToolResult(long rowId, long? ts, bool isError, long? durationMs)
+            private KeptCall(long rowId, bool callSeen, bool hasResult, long? resultTs, bool isError, long? durationMs)
             {
                 RowId = rowId;
-                Ts = ts;
+                CallSeen = callSeen;
+                HasResult = hasResult;
+                ResultTs = resultTs;
                 IsError = isError;
                 DurationMs = durationMs;
             }
 
             public long RowId { get; }
 
-            public long? Ts { get; }
+            public bool CallSeen { get; }
+
+            public bool HasResult { get; }
+
+            public long? ResultTs { get; }
 
             public bool IsError { get; }
 
             public long? DurationMs { get; }
 
+            public static KeptCall Called(long rowId) => new KeptCall(rowId, true, false, null, false, null);
+
+            public static KeptCall ResultOnly(long rowId, long? ts, bool isError, long? durationMs) => new KeptCall(rowId, false, true, ts, isError, durationMs);
+
+            public KeptCall WithCall() => new KeptCall(RowId, true, HasResult, ResultTs, IsError, DurationMs);
+
             /// <summary>Earliest time, any error, the latest copy's duration if it has one.</summary>
-            public KeptToolResult Merge(long? ts, bool isError, long? durationMs) => new KeptToolResult(
+            public KeptCall WithResult(long? ts, bool isError, long? durationMs) => new KeptCall(
                 RowId,
-                Ts is null ? ts : ts is null ? Ts : Math.Min(Ts.Value, ts.Value),
+                CallSeen,
+                true,
+                ResultTs is null ? ts : ts is null ? ResultTs : Math.Min(ResultTs.Value, ts.Value),
                 IsError || isError,
                 durationMs ?? DurationMs);
 
-            public bool SameAs(KeptToolResult other) => Ts == other.Ts && IsError == other.IsError && DurationMs == other.DurationMs;
+            public bool SameResultAs(KeptCall other) =>
+                HasResult == other.HasResult && ResultTs == other.ResultTs && IsError == other.IsError && DurationMs == other.DurationMs;
         }
     }
 }

@@ -13,7 +13,6 @@ namespace AgentMetrics.Storage
 
         internal const string RequestKeySql = "CREATE UNIQUE INDEX IF NOT EXISTS requests_key ON requests (source, dedup_key);";
         internal const string ToolCallKeySql = "CREATE UNIQUE INDEX IF NOT EXISTS tool_calls_key ON tool_calls (source, call_id);";
-        internal const string ToolResultKeySql = "CREATE UNIQUE INDEX IF NOT EXISTS tool_results_key ON tool_results (source, call_id);";
 
         /// <summary>
         /// The indexes a first (bulk) import drops and builds once at the end: a sorted build costs a fraction
@@ -24,7 +23,6 @@ namespace AgentMetrics.Storage
         {
             ("requests_key", RequestKeySql),
             ("tool_calls_key", ToolCallKeySql),
-            ("tool_results_key", ToolResultKeySql),
             ("requests_session", SessionIndexSql),
             ("requests_ts", "CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);"),
             ("requests_agent", "CREATE INDEX IF NOT EXISTS requests_agent ON requests (source, agent_id) WHERE agent_id IS NOT NULL;"),
@@ -204,9 +202,11 @@ ALTER TABLE tool_calls_v3 RENAME TO tool_calls;
 CREATE INDEX tool_calls_request ON tool_calls (source, request_key);
 ",
 
-            // 4: the unique keys of requests, tool calls and tool results become named indexes instead of table
-            // constraints (tool results move to a rowid table), so that a first import can drop them, append
-            // its rows and build each key once, sorted: random-keyed inserts were most of a first import's time.
+            // 4: the unique keys of requests and tool calls become named indexes instead of table constraints, so
+            // that a first import can drop them, append its rows and build each key once, sorted: random-keyed
+            // inserts were most of a first import's time. A tool call's result moves onto the call's row: one
+            // random-keyed index fewer for every import to maintain (a fifth of an append's written pages). A
+            // result read before its call keeps a row with no name until the call turns up.
             @"
 CREATE TABLE requests_v4 (
     request_pk       INTEGER PRIMARY KEY,
@@ -263,30 +263,30 @@ CREATE TABLE tool_calls_v4 (
     call_id      TEXT    NOT NULL,
     request_key  TEXT,
     session_id   TEXT,
-    name         TEXT    NOT NULL,
-    ts           INTEGER NOT NULL,
+    name         TEXT,
+    ts           INTEGER,
     is_sidechain INTEGER NOT NULL DEFAULT 0,
-    agent        TEXT
+    agent        TEXT,
+    has_result   INTEGER NOT NULL DEFAULT 0,
+    result_ts    INTEGER,
+    is_error     INTEGER NOT NULL DEFAULT 0,
+    duration_ms  INTEGER
 );
-INSERT INTO tool_calls_v4 (source, call_id, request_key, session_id, name, ts, is_sidechain, agent)
-SELECT source, call_id, request_key, session_id, name, ts, is_sidechain, agent FROM tool_calls ORDER BY rowid;
+INSERT INTO tool_calls_v4 (source, call_id, request_key, session_id, name, ts, is_sidechain, agent, has_result, result_ts, is_error, duration_ms)
+SELECT c.source, c.call_id, c.request_key, c.session_id, c.name, c.ts, c.is_sidechain, c.agent,
+       res.call_id IS NOT NULL, res.ts, coalesce(res.is_error, 0), res.duration_ms
+FROM tool_calls c LEFT JOIN tool_results res ON res.source = c.source AND res.call_id = c.call_id
+ORDER BY c.rowid;
+INSERT INTO tool_calls_v4 (source, call_id, has_result, result_ts, is_error, duration_ms)
+SELECT res.source, res.call_id, 1, res.ts, res.is_error, res.duration_ms
+FROM tool_results res
+WHERE NOT EXISTS (SELECT 1 FROM tool_calls c WHERE c.source = res.source AND c.call_id = res.call_id)
+ORDER BY res.ts;
 DROP TABLE tool_calls;
+DROP TABLE tool_results;
 ALTER TABLE tool_calls_v4 RENAME TO tool_calls;
 " + ToolCallKeySql + @"
 CREATE INDEX tool_calls_request ON tool_calls (source, request_key);
-
-CREATE TABLE tool_results_v4 (
-    source      TEXT    NOT NULL,
-    call_id     TEXT    NOT NULL,
-    ts          INTEGER,
-    is_error    INTEGER NOT NULL DEFAULT 0,
-    duration_ms INTEGER
-);
-INSERT INTO tool_results_v4 (source, call_id, ts, is_error, duration_ms)
-SELECT source, call_id, ts, is_error, duration_ms FROM tool_results ORDER BY ts;
-DROP TABLE tool_results;
-ALTER TABLE tool_results_v4 RENAME TO tool_results;
-" + ToolResultKeySql + @"
 ",
         };
     }

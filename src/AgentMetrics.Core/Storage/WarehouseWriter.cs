@@ -38,16 +38,23 @@ WHERE excluded.weight > requests.weight
                AND (coalesce(excluded.file_path, '') < coalesce(requests.file_path, '')
                     OR (excluded.file_path = requests.file_path AND excluded.line < requests.line)))))));";
 
-        private const string InsertToolCallSql = @"
-INSERT OR IGNORE INTO tool_calls (source, call_id, request_key, session_id, name, ts, is_sidechain, agent)
-VALUES ($source, $callId, $requestKey, $session, $name, $ts, $sidechain, $agent);";
-
-        private const string UpsertToolResultSql = @"
-INSERT INTO tool_results (source, call_id, ts, is_error, duration_ms) VALUES ($source, $callId, $ts, $isError, $duration)
+        // The first copy of a call wins; a row that so far holds only the call's result (no name) takes it.
+        private const string UpsertToolCallSql = @"
+INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts, is_sidechain, agent)
+VALUES ($source, $callId, $requestKey, $session, $name, $ts, $sidechain, $agent)
 ON CONFLICT (source, call_id) DO UPDATE SET
-    ts = min(coalesce(tool_results.ts, excluded.ts), coalesce(excluded.ts, tool_results.ts)),
-    is_error = max(tool_results.is_error, excluded.is_error),
-    duration_ms = coalesce(excluded.duration_ms, tool_results.duration_ms);";
+    request_key = excluded.request_key, session_id = excluded.session_id, name = excluded.name, ts = excluded.ts,
+    is_sidechain = excluded.is_sidechain, agent = excluded.agent
+WHERE tool_calls.name IS NULL;";
+
+        // Copies of a result merge: the earliest time, any error, the latest copy's duration if it has one.
+        private const string UpsertToolResultSql = @"
+INSERT INTO tool_calls (source, call_id, has_result, result_ts, is_error, duration_ms) VALUES ($source, $callId, 1, $ts, $isError, $duration)
+ON CONFLICT (source, call_id) DO UPDATE SET
+    has_result = 1,
+    result_ts = min(coalesce(tool_calls.result_ts, excluded.result_ts), coalesce(excluded.result_ts, tool_calls.result_ts)),
+    is_error = max(tool_calls.is_error, excluded.is_error),
+    duration_ms = coalesce(excluded.duration_ms, tool_calls.duration_ms);";
 
         // A first import writes into tables whose unique keys are not built yet (BulkLoad): every row is an
         // append, and a copy of a key already written replaces that row by its row id (see BulkKeys).
@@ -72,11 +79,15 @@ WHERE request_pk = $rowId;";
 INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts, is_sidechain, agent)
 VALUES ($source, $callId, $requestKey, $session, $name, $ts, $sidechain, $agent);";
 
+        private const string FillToolCallSql = @"
+UPDATE tool_calls SET request_key = $requestKey, session_id = $session, name = $name, ts = $ts, is_sidechain = $sidechain, agent = $agent
+WHERE rowid = $rowId;";
+
         private const string AppendToolResultSql = @"
-INSERT INTO tool_results (source, call_id, ts, is_error, duration_ms) VALUES ($source, $callId, $ts, $isError, $duration);";
+INSERT INTO tool_calls (source, call_id, has_result, result_ts, is_error, duration_ms) VALUES ($source, $callId, 1, $ts, $isError, $duration);";
 
         private const string ReplaceToolResultSql = @"
-UPDATE tool_results SET ts = $ts, is_error = $isError, duration_ms = $duration WHERE rowid = $rowId;";
+UPDATE tool_calls SET has_result = 1, result_ts = $ts, is_error = $isError, duration_ms = $duration WHERE rowid = $rowId;";
 
         private static readonly string[] RequestParameters =
         {
@@ -118,7 +129,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private readonly BulkKeys _bulkKeys = new BulkKeys();
 
-        /// <summary>Tool calls this writer inserted (INSERT OR IGNORE reports 1 only for a new row).</summary>
+        /// <summary>Tool calls this writer added (a new row, or a row that held only the call's result).</summary>
         public long ToolCallsAdded { get; private set; }
 
         // Subagent types seen so far (from 2.1 meta files): a copy read from another file, such as an
@@ -258,27 +269,35 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private void UpsertToolCalls(string sourceName, List<ToolCallRecord> calls)
         {
-            Statement insert = Prepared(InsertToolCallSql, ToolCallParameters);
+            Statement upsert = Prepared(UpsertToolCallSql, ToolCallParameters);
             var seenCalls = new HashSet<string>(StringComparer.Ordinal);
             foreach (ToolCallRecord c in calls)
             {
                 if (seenCalls.Add(c.CallId))
                 {
-                    ToolCallsAdded += insert.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
+                    ToolCallsAdded += upsert.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
                 }
             }
         }
 
         private void AppendToolCalls(string sourceName, List<ToolCallRecord> calls)
         {
-            // The first copy of a call wins, as INSERT OR IGNORE does on the incremental path.
-            HashSet<BulkKeys.KeyHash> seen = _bulkKeys.ToolCalls(sourceName);
+            Dictionary<BulkKeys.KeyHash, BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls(sourceName);
             foreach (ToolCallRecord c in calls)
             {
-                if (seen.Add(BulkKeys.KeyHash.Of(c.CallId)))
+                var key = BulkKeys.KeyHash.Of(c.CallId);
+                if (!kept.TryGetValue(key, out BulkKeys.KeptCall current))
                 {
-                    ToolCallsAdded += Prepared(AppendToolCallSql, ToolCallParameters)
-                        .Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
+                    Prepared(AppendToolCallSql, ToolCallParameters).Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
+                    kept.Add(key, BulkKeys.KeptCall.Called(LastRowId));
+                    ToolCallsAdded++;
+                }
+                else if (!current.CallSeen)
+                {
+                    Prepared(FillToolCallSql, "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent", "$rowId")
+                        .Execute(c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent, current.RowId);
+                    kept[key] = current.WithCall();
+                    ToolCallsAdded++;
                 }
             }
         }
@@ -296,22 +315,22 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private void AppendToolResults(string sourceName, List<ToolResultRecord> results)
         {
-            Dictionary<BulkKeys.KeyHash, BulkKeys.KeptToolResult> kept = _bulkKeys.ToolResults(sourceName);
+            Dictionary<BulkKeys.KeyHash, BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls(sourceName);
             foreach (ToolResultRecord t in results)
             {
                 var key = BulkKeys.KeyHash.Of(t.CallId);
-                if (!kept.TryGetValue(key, out BulkKeys.KeptToolResult current))
+                if (!kept.TryGetValue(key, out BulkKeys.KeptCall current))
                 {
                     Prepared(AppendToolResultSql, ToolResultParameters).Execute(sourceName, t.CallId, t.Ts, t.IsError ? 1 : 0, t.DurationMs);
-                    kept.Add(key, new BulkKeys.KeptToolResult(LastRowId, t.Ts, t.IsError, t.DurationMs));
+                    kept.Add(key, BulkKeys.KeptCall.ResultOnly(LastRowId, t.Ts, t.IsError, t.DurationMs));
                     continue;
                 }
 
-                BulkKeys.KeptToolResult merged = current.Merge(t.Ts, t.IsError, t.DurationMs);
-                if (!merged.SameAs(current))
+                BulkKeys.KeptCall merged = current.WithResult(t.Ts, t.IsError, t.DurationMs);
+                if (!merged.SameResultAs(current))
                 {
                     Prepared(ReplaceToolResultSql, "$ts", "$isError", "$duration", "$rowId")
-                        .Execute(merged.Ts, merged.IsError ? 1 : 0, merged.DurationMs, merged.RowId);
+                        .Execute(merged.ResultTs, merged.IsError ? 1 : 0, merged.DurationMs, merged.RowId);
                     kept[key] = merged;
                 }
             }
