@@ -176,6 +176,35 @@ namespace AgentMetrics.Module.Tests
         }
 
         [Fact]
+        public void AnImportsLogIsInTheWarehouseFileWhenTheProcessHasExited()
+        {
+            // Enough requests that writing the log back takes longer than the process takes to end.
+            using var home = new ScratchFolder();
+            const int Responses = 60_000;
+            string transcript = home.File(Path.Combine(".claude", "projects", "-work-big", "session-big.jsonl"));
+            Directory.CreateDirectory(Path.GetDirectoryName(transcript)!);
+            using (var writer = new StreamWriter(transcript))
+            {
+                for (int i = 0; i < Responses; i++)
+                {
+                    writer.WriteLine(
+                        "{\"type\":\"assistant\",\"sessionId\":\"session-big\",\"cwd\":\"/work/big\",\"timestamp\":\"2026-11-20T10:" + (i / 1000 % 60).ToString("00") + ":00.000Z\"," +
+                        "\"requestId\":\"req_" + i + "\",\"message\":{\"id\":\"msg_" + i + "\",\"model\":\"claude-sonnet-4-5-20250929\",\"role\":\"assistant\"," +
+                        "\"usage\":{\"input_tokens\":3,\"output_tokens\":5}}}");
+                }
+            }
+
+            string warehouse = home.File("w.db");
+            // The import is the script's last command: the process ends while the log is being written back.
+            var import = HostProcess.Run(home, "-Command", $"Import-AgentHistory -Path '{Path.Combine(home.Path, ".claude")}' -Warehouse '{warehouse}' | Out-Null");
+
+            Assert.True(import.ExitCode == 0, import.ToString());
+            Assert.False(File.Exists(warehouse + "-wal"), "the write-ahead log is still there: the process did not wait for its write-back");
+            var report = HostProcess.Run(home, "-Command", $"(Get-AgentCost -Warehouse '{warehouse}').Requests");
+            Assert.Equal(Responses.ToString(System.Globalization.CultureInfo.InvariantCulture), report.Stdout.Trim());
+        }
+
+        [Fact]
         public void AnUnknownOptionIsAUsageError()
         {
             using var home = new ScratchFolder();

@@ -225,8 +225,19 @@ namespace AgentMetrics.Storage
             return info;
         }
 
+        /// <summary>
+        /// Close with the write-ahead log checkpointed on a background thread (see BackgroundCheckpoint): set by
+        /// an import, which leaves megabytes in the log that the next command need not wait for.
+        /// </summary>
+        public bool CheckpointInBackground { get; set; }
+
         public void Dispose()
         {
+            if (CheckpointInBackground)
+            {
+                BackgroundCheckpoint.Start(Path);
+            }
+
             Connection.Dispose();
         }
     }

@@ -99,6 +99,8 @@ namespace AgentMetrics.PowerShell.Commands
             IReadOnlyList<ImportResult> results;
             using (Storage.Warehouse warehouse = OpenWarehouse(Warehouse))
             {
+                // The results come back while the log is written into the warehouse file; the process waits for it.
+                warehouse.CheckpointInBackground = true;
                 try
                 {
                     results = new HistoryImporter(warehouse).Import(options, observer, _cancellation.Token);
