@@ -101,9 +101,13 @@ namespace AgentMetrics.Import
             try
             {
                 var progress = new ImportProgress();
-                foreach (var (reader, roots) in plan)
+                // Each source's folders are walked and its files stat'ed on a worker while this thread reads the
+                // manifests (the connection is this thread's): a run with nothing new is mostly this survey.
+                var found = plan.Select(p => Task.Run(() => FindFiles(p.Reader, p.Roots))).ToList();
+                var manifests = plan.Select(p => FileManifest.LoadAll(_warehouse, p.Reader.Source)).ToList();
+                for (int i = 0; i < plan.Count; i++)
                 {
-                    sources.Add(Survey(reader, roots, options.Force, progress));
+                    sources.Add(Survey(plan[i].Reader, found[i].GetAwaiter().GetResult(), manifests[i], options.Force, progress));
                 }
 
                 // All sources' files go through one pipeline, largest first: both cores stay busy to the end
@@ -274,21 +278,31 @@ namespace AgentMetrics.Import
             public Stopwatch Clock { get; } = Stopwatch.StartNew();
         }
 
-        /// <summary>Finds a source's files and decides, by a stat per file, which to read: an unchanged file is never opened.</summary>
-        private SourceImport Survey(SourceReader reader, List<string> roots, bool force, ImportProgress progress)
+        /// <summary>A source's files under its roots, each once, with its size and mtime (one stat per file).</summary>
+        private static List<(DiscoveredFile File, FileInfo Info)> FindFiles(SourceReader reader, List<string> roots)
+        {
+            var files = new List<(DiscoveredFile, FileInfo)>();
+            foreach (DiscoveredFile file in roots.SelectMany(reader.Discover)
+                .GroupBy(f => Path.GetFullPath(f.Path), StringComparer.Ordinal)
+                .Select(g => g.First()))
+            {
+                var info = new FileInfo(file.Path);
+                info.Refresh();
+                files.Add((file, info));
+            }
+
+            return files;
+        }
+
+        /// <summary>Decides, by each file's size and mtime against its manifest, which to read: an unchanged file is never opened.</summary>
+        private SourceImport Survey(SourceReader reader, List<(DiscoveredFile File, FileInfo Info)> files, Dictionary<string, FileManifest> manifests, bool force, ImportProgress progress)
         {
             var source = new SourceImport(reader, new ImportResult { Source = reader.Source, Warehouse = _warehouse.Path });
             ImportResult result = source.Result;
-            var files = roots.SelectMany(reader.Discover)
-                .GroupBy(f => Path.GetFullPath(f.Path), StringComparer.Ordinal)
-                .Select(g => g.First())
-                .ToList();
-            Dictionary<string, FileManifest> manifests = FileManifest.LoadAll(_warehouse, reader.Source);
             progress.FilesTotal += files.Count;
-            foreach (DiscoveredFile file in files)
+            foreach (var (file, info) in files)
             {
                 result.FilesSeen++;
-                var info = new FileInfo(file.Path);
                 if (!info.Exists)
                 {
                     continue;
