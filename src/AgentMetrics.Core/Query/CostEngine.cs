@@ -40,11 +40,15 @@ namespace AgentMetrics.Query
         /// <summary>Prompts larger than this are priced whole at a model's long-context rates (FORMATS.md §4).</summary>
         public const long LongContextThreshold = 200_000;
 
-        public static CostResult Summarise(Warehouse warehouse, UsageFilter filter, IReadOnlyList<CostGrouping> by, PeriodOptions periods, PriceBook prices)
+        public static CostResult Summarise(Warehouse warehouse, UsageFilter filter, IReadOnlyList<CostGrouping> by, PeriodOptions periods, PriceBook prices) =>
+            Summarise(warehouse, filter, by, periods, () => prices);
+
+        /// <summary>As above, asking for the price book only once the slices are read (the caller may still be loading it).</summary>
+        public static CostResult Summarise(Warehouse warehouse, UsageFilter filter, IReadOnlyList<CostGrouping> by, PeriodOptions periods, Func<PriceBook> prices)
         {
             Validate(by);
             List<UsageSlice> slices = LoadSlices(warehouse, filter, by);
-            return Fold(slices, by, periods, prices);
+            return Fold(slices, by, periods, prices());
         }
 
         public static void Validate(IReadOnlyList<CostGrouping> by)
@@ -184,46 +188,64 @@ GROUP BY {keyList}, bucket, long_context;";
             }
 
             var slices = new List<UsageSlice>();
-            using SqliteDataReader reader = command.ExecuteReader();
+            using var reader = new RawQuery(command);
             int k = keys.Columns.Count;
+            // Thousands of slices share each source, model and project: one string per distinct value.
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? Text(int column)
+            {
+                string? text = reader.Text(column);
+                if (text is null)
+                {
+                    return null;
+                }
+
+                if (!names.TryGetValue(text, out string? shared))
+                {
+                    names[text] = shared = text;
+                }
+
+                return shared;
+            }
+
             while (reader.Read())
             {
                 var slice = new UsageSlice
                 {
-                    Source = Text(reader, 0),
-                    Model = Text(reader, 1),
-                    Bucket = reader.GetInt64(k),
-                    LongContext = reader.GetInt64(k + 1) != 0,
-                    Requests = reader.GetInt64(k + 2),
-                    Input = reader.GetInt64(k + 3),
-                    Output = reader.GetInt64(k + 4),
-                    CacheWrite5m = reader.GetInt64(k + 5),
-                    CacheWrite1h = reader.GetInt64(k + 6),
-                    CacheRead = reader.GetInt64(k + 7),
-                    Reasoning = reader.GetInt64(k + 8),
-                    WebSearches = reader.GetInt64(k + 9),
-                    ReportedCost = reader.IsDBNull(k + 10) ? (double?)null : reader.GetDouble(k + 10),
+                    Source = Text(0),
+                    Model = Text(1),
+                    Bucket = reader.Int64(k),
+                    LongContext = reader.Int64(k + 1) != 0,
+                    Requests = reader.Int64(k + 2),
+                    Input = reader.Int64(k + 3),
+                    Output = reader.Int64(k + 4),
+                    CacheWrite5m = reader.Int64(k + 5),
+                    CacheWrite1h = reader.Int64(k + 6),
+                    CacheRead = reader.Int64(k + 7),
+                    Reasoning = reader.Int64(k + 8),
+                    WebSearches = reader.Int64(k + 9),
+                    ReportedCost = reader.NullableDouble(k + 10),
                 };
                 int column = 2;
                 if (keys.Project)
                 {
-                    slice.Project = Text(reader, column++);
-                    slice.ProjectPath = Text(reader, column++);
+                    slice.Project = Text(column++);
+                    slice.ProjectPath = Text(column++);
                 }
 
                 if (keys.Branch)
                 {
-                    slice.GitBranch = Text(reader, column++);
+                    slice.GitBranch = Text(column++);
                 }
 
                 if (keys.Session)
                 {
-                    slice.SessionId = Text(reader, column++);
+                    slice.SessionId = Text(column++);
                 }
 
                 if (keys.Agent)
                 {
-                    slice.Agent = Text(reader, column);
+                    slice.Agent = Text(column);
                 }
 
                 slices.Add(slice);
@@ -231,8 +253,6 @@ GROUP BY {keyList}, bucket, long_context;";
 
             return slices;
         }
-
-        private static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
         /// <summary>Folds slices into one row per distinct group; rows sorted by their group values.</summary>
         internal static CostResult Fold(IEnumerable<UsageSlice> slices, IReadOnlyList<CostGrouping> by, PeriodOptions periods, PriceBook prices)

@@ -26,8 +26,9 @@ namespace AgentMetrics.PowerShell.Commands
         protected override void End()
         {
             CostEngine.Validate(By);
+            var prices = LoadPricesMeanwhile();
             using var warehouse = OpenWarehouse(Warehouse, readOnly: true);
-            CostResult result = CostEngine.Summarise(warehouse, BuildFilter(SessionId), By, new PeriodOptions { Utc = Utc.IsPresent }, LoadPrices());
+            CostResult result = CostEngine.Summarise(warehouse, BuildFilter(SessionId), By, new PeriodOptions { Utc = Utc.IsPresent }, () => prices.GetAwaiter().GetResult());
             WarnUnpriced(result.UnpricedModels);
             foreach (CostSummary row in result.Rows)
             {

@@ -65,6 +65,12 @@ namespace AgentMetrics.PowerShell.Infrastructure
 
         internal static PriceBook LoadPrices() => PriceBook.LoadDefault(ShippedPricingFolder);
 
+        /// <summary>
+        /// Reads the price book on a worker while the caller queries the warehouse (parsing the YAML is a good
+        /// part of a first query in a fresh process). GetAwaiter().GetResult() rethrows a bad price book as itself.
+        /// </summary>
+        internal static System.Threading.Tasks.Task<PriceBook> LoadPricesMeanwhile() => System.Threading.Tasks.Task.Run(LoadPrices);
+
         internal void WarnUnpriced(IReadOnlyCollection<string> models)
         {
             if (models.Count > 0)
