@@ -13,13 +13,15 @@ namespace AgentMetrics.Storage
     /// </summary>
     internal sealed class WarehouseWriter : IDisposable
     {
-        private const string UpsertRequestSql = @"
+        private const string InsertRequestRowSql = @"
 INSERT INTO requests (source, dedup_key, request_id, session_id, ts, model, agent, agent_id, project_path, project,
     git_branch, client_version, operation, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read,
     reasoning_tokens, web_searches, weight, is_synthetic, success, duration_ms, reported_cost, file_start_ts, file_path, line)
 VALUES ($source, $key, $requestId, $session, $ts, $model, $agent,
     $agentId, $projectPath, $project, $branch, $version, $operation, $input, $output, $cw5m, $cw1h, $cacheRead, $reasoning, $web,
-    $weight, $synthetic, $success, $duration, $reportedCost, $fileStart, $file, $line)
+    $weight, $synthetic, $success, $duration, $reportedCost, $fileStart, $file, $line)";
+
+        private const string UpsertRequestSql = InsertRequestRowSql + @"
 ON CONFLICT (source, dedup_key) DO UPDATE SET
     request_id = excluded.request_id, session_id = excluded.session_id, ts = excluded.ts, model = excluded.model,
     agent = excluded.agent, agent_id = excluded.agent_id, project_path = excluded.project_path, project = excluded.project,
@@ -58,13 +60,7 @@ ON CONFLICT (source, call_id) DO UPDATE SET
 
         // A first import writes into tables whose unique keys are not built yet (BulkLoad): every row is an
         // append, and a copy of a key already written replaces that row by its row id (see BulkKeys).
-        private const string InsertRequestSql = @"
-INSERT INTO requests (source, dedup_key, request_id, session_id, ts, model, agent, agent_id, project_path, project,
-    git_branch, client_version, operation, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read,
-    reasoning_tokens, web_searches, weight, is_synthetic, success, duration_ms, reported_cost, file_start_ts, file_path, line)
-VALUES ($source, $key, $requestId, $session, $ts, $model, $agent,
-    $agentId, $projectPath, $project, $branch, $version, $operation, $input, $output, $cw5m, $cw1h, $cacheRead, $reasoning, $web,
-    $weight, $synthetic, $success, $duration, $reportedCost, $fileStart, $file, $line);";
+        private const string InsertRequestSql = InsertRequestRowSql + ";";
 
         private const string ReplaceRequestSql = @"
 UPDATE requests SET source = $source, dedup_key = $key, request_id = $requestId, session_id = $session, ts = $ts, model = $model,
@@ -367,7 +363,6 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             return best.Values;
         }
 
-        /// <summary>A prepared command whose parameters are bound by position, without name look-ups per row.</summary>
         /// <summary>
         /// A statement prepared once on the connection's own handle and bound by position. The import writes
         /// hundreds of thousands of rows; going through SQLitePCLRaw directly skips the reader object and
