@@ -91,6 +91,12 @@ namespace AgentMetrics.Import
         public static long? NextTimestamp(ref Utf8JsonReader reader)
         {
             reader.Read();
+            if (reader.TokenType == JsonTokenType.Number)
+            {
+                // Unix milliseconds, as the document path's Timestamp reads them.
+                return reader.TryGetInt64(out long ms) ? ms : (long?)null;
+            }
+
             if (reader.TokenType != JsonTokenType.String)
             {
                 reader.Skip();

@@ -122,7 +122,7 @@ namespace AgentMetrics.Import.Claude
             return reader.TryGetInt64(out long whole) ? whole : (long)Math.Round(reader.GetDouble());
         }
 
-        private static bool ReadMessage(ref Utf8JsonReader reader, ResponseFields found)
+        internal static bool ReadMessage(ref Utf8JsonReader reader, ResponseFields found)
         {
             bool hasUsage = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

@@ -143,10 +143,31 @@ namespace AgentMetrics.Import.Claude
                 return LineOutcome.Parsed;
             }
 
+            if (line.HasNewline && span.IndexOf("agent_progress"u8) >= 0 && ProgressLineScanner.TryRead(span, out ResponseFields? copy, out long? lineTs, out string? lineAgentId))
+            {
+                if (context.FirstTs is null && lineTs is not null)
+                {
+                    context.FirstTs = lineTs;
+                }
+
+                if (copy is not null)
+                {
+                    Emit(copy, line, context, batch);
+                }
+
+                if (context.File.Hints.TryGetValue(AgentTypeHint, out string? agentType) && lineAgentId is { Length: > 0 })
+                {
+                    batch.AgentTypes[lineAgentId] = agentType;
+                }
+
+                return LineOutcome.Parsed;
+            }
+
             return ParseFully(line, context, batch);
         }
 
-        private LineOutcome ParseFully(RawLine line, FileContext context, ImportBatch batch)
+        /// <summary>The document path: every line kind, by the counting rules, at the cost of a full parse.</summary>
+        internal LineOutcome ParseFully(RawLine line, FileContext context, ImportBatch batch)
         {
             if (!TryParse(line, out JsonDocument document))
             {
