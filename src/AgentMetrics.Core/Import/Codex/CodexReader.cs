@@ -73,7 +73,7 @@ namespace AgentMetrics.Import.Codex
             // kinds read below only gets a shape check (once the file's first timestamp is known; a last line
             // without a newline always gets a full parse, as it may be torn and must then stay unconsumed).
             ReadOnlySpan<byte> span = line.Bytes.Span;
-            if (line.HasNewline && context.FirstTs is not null && !MayCount(span))
+            if (line.HasNewline && context.FirstTs is not null && (CannotCountByPrefix(span) || !MayCount(span)))
             {
                 return LooksLikeObject(span) ? LineOutcome.Parsed : LineOutcome.Malformed;
             }
@@ -148,6 +148,45 @@ namespace AgentMetrics.Import.Codex
         /// line (inside a JSON string a quote is escaped, but these names need none), so a line without any of
         /// them cannot be one; a false positive costs only a full parse.
         /// </summary>
+        /// <summary>
+        /// Whether the line's first bytes, as Codex writes them ({"timestamp":"…","type":"…","payload":{"type":"…"),
+        /// name a kind the document path passes over: a response_item message or reasoning, or an event_msg other
+        /// than token_count. Those are most of a rollout's bytes; settling them from the prefix spares
+        /// <see cref="MayCount"/> its four searches through the whole line. Any other prefix answers false.
+        /// </summary>
+        private static bool CannotCountByPrefix(ReadOnlySpan<byte> span)
+        {
+            ReadOnlySpan<byte> start = "{\"timestamp\":\""u8;
+            if (!span.StartsWith(start))
+            {
+                return false;
+            }
+
+            int close = span.Slice(start.Length, Math.Min(48, span.Length - start.Length)).IndexOf((byte)'"');
+            if (close < 0)
+            {
+                return false;
+            }
+
+            ReadOnlySpan<byte> rest = span.Slice(start.Length + close + 1);
+            ReadOnlySpan<byte> responseItem = ",\"type\":\"response_item\",\"payload\":{\"type\":\""u8;
+            if (rest.StartsWith(responseItem))
+            {
+                rest = rest.Slice(responseItem.Length);
+                return rest.StartsWith("message\""u8) || rest.StartsWith("reasoning\""u8);
+            }
+
+            ReadOnlySpan<byte> eventMsg = ",\"type\":\"event_msg\",\"payload\":{\"type\":\""u8;
+            if (rest.StartsWith(eventMsg))
+            {
+                rest = rest.Slice(eventMsg.Length);
+                int end = rest.IndexOf((byte)'"');
+                return end > 0 && !rest.Slice(0, end).SequenceEqual("token_count"u8);
+            }
+
+            return false;
+        }
+
         private static bool MayCount(ReadOnlySpan<byte> span) =>
             span.IndexOf("_call"u8) >= 0 || span.IndexOf("token_count"u8) >= 0 || span.IndexOf("session_meta"u8) >= 0 || span.IndexOf("turn_context"u8) >= 0;
 
