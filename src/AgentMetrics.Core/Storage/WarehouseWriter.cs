@@ -193,7 +193,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private object?[] RequestValues(string sourceName, RequestRecord r, int extra = 0)
         {
-            if (r.SessionId is not null)
+            // A first import spreads every reported cost once at the end (BulkLoad.Finish) and needs no list.
+            if (r.SessionId is not null && !Bulk)
             {
                 TouchedSessions.Add((sourceName, r.SessionId));
             }
@@ -242,20 +243,23 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         private void AppendRequests(string sourceName, List<RequestRecord> requests)
         {
             Dictionary<BulkKeys.KeyHash, BulkKeys.KeptRequest> kept = _bulkKeys.Requests(sourceName);
+            // Looked up once a batch: finding a statement hashes its whole SQL text.
+            Statement insert = Prepared(InsertRequestSql, RequestParameters);
+            Statement replace = Prepared(ReplaceRequestSql, ReplaceRequestParameters);
             foreach (RequestRecord r in Winners(requests))
             {
                 var key = BulkKeys.KeyHash.Of(r.DedupKey);
                 var precedence = new Precedence(r);
                 if (!kept.TryGetValue(key, out BulkKeys.KeptRequest current))
                 {
-                    Prepared(InsertRequestSql, RequestParameters).Execute(RequestValues(sourceName, r));
+                    insert.Execute(RequestValues(sourceName, r));
                     kept.Add(key, new BulkKeys.KeptRequest(LastRowId, precedence));
                 }
                 else if (precedence.Beats(current.Precedence))
                 {
                     object?[] values = RequestValues(sourceName, r, extra: 1);
                     values[values.Length - 1] = current.RowId;
-                    Prepared(ReplaceRequestSql, ReplaceRequestParameters).Execute(values);
+                    replace.Execute(values);
                     kept[key] = new BulkKeys.KeptRequest(current.RowId, precedence);
                 }
             }
@@ -279,19 +283,20 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         private void AppendToolCalls(string sourceName, List<ToolCallRecord> calls)
         {
             Dictionary<BulkKeys.KeyHash, BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls(sourceName);
+            Statement append = Prepared(AppendToolCallSql, ToolCallParameters);
+            Statement fill = Prepared(FillToolCallSql, "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent", "$rowId");
             foreach (ToolCallRecord c in calls)
             {
                 var key = BulkKeys.KeyHash.Of(c.CallId);
                 if (!kept.TryGetValue(key, out BulkKeys.KeptCall current))
                 {
-                    Prepared(AppendToolCallSql, ToolCallParameters).Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
+                    append.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
                     kept.Add(key, BulkKeys.KeptCall.Called(LastRowId));
                     ToolCallsAdded++;
                 }
                 else if (!current.CallSeen)
                 {
-                    Prepared(FillToolCallSql, "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent", "$rowId")
-                        .Execute(c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent, current.RowId);
+                    fill.Execute(c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent, current.RowId);
                     kept[key] = current.WithCall();
                     ToolCallsAdded++;
                 }
@@ -312,12 +317,14 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         private void AppendToolResults(string sourceName, List<ToolResultRecord> results)
         {
             Dictionary<BulkKeys.KeyHash, BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls(sourceName);
+            Statement append = Prepared(AppendToolResultSql, ToolResultParameters);
+            Statement replace = Prepared(ReplaceToolResultSql, "$ts", "$isError", "$duration", "$rowId");
             foreach (ToolResultRecord t in results)
             {
                 var key = BulkKeys.KeyHash.Of(t.CallId);
                 if (!kept.TryGetValue(key, out BulkKeys.KeptCall current))
                 {
-                    Prepared(AppendToolResultSql, ToolResultParameters).Execute(sourceName, t.CallId, t.Ts, t.IsError ? 1 : 0, t.DurationMs);
+                    append.Execute(sourceName, t.CallId, t.Ts, t.IsError ? 1 : 0, t.DurationMs);
                     kept.Add(key, BulkKeys.KeptCall.ResultOnly(LastRowId, t.Ts, t.IsError, t.DurationMs));
                     continue;
                 }
@@ -325,8 +332,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 BulkKeys.KeptCall merged = current.WithResult(t.Ts, t.IsError, t.DurationMs);
                 if (!merged.SameResultAs(current))
                 {
-                    Prepared(ReplaceToolResultSql, "$ts", "$isError", "$duration", "$rowId")
-                        .Execute(merged.ResultTs, merged.IsError ? 1 : 0, merged.DurationMs, merged.RowId);
+                    replace.Execute(merged.ResultTs, merged.IsError ? 1 : 0, merged.DurationMs, merged.RowId);
                     kept[key] = merged;
                 }
             }
