@@ -35,43 +35,6 @@ namespace AgentMetrics.Import.Claude
                             return false;
                         }
                     }
-                    else if (reader.ValueTextEquals("timestamp"u8))
-                    {
-                        found.Ts = Json.NextTimestamp(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("sessionId"u8))
-                    {
-                        found.SessionId = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("cwd"u8))
-                    {
-                        found.Cwd = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("gitBranch"u8))
-                    {
-                        found.GitBranch = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("version"u8))
-                    {
-                        found.Version = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("requestId"u8))
-                    {
-                        found.RequestId = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("uuid"u8))
-                    {
-                        found.Uuid = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("agentId"u8))
-                    {
-                        found.AgentId = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("isSidechain"u8))
-                    {
-                        reader.Read();
-                        found.IsSidechain = reader.TokenType == JsonTokenType.True;
-                    }
                     else if (reader.ValueTextEquals("message"u8))
                     {
                         reader.Read();
@@ -84,7 +47,7 @@ namespace AgentMetrics.Import.Claude
                             reader.Skip();
                         }
                     }
-                    else
+                    else if (!ReadLineField(ref reader, found))
                     {
                         ForwardJson.SkipValue(ref reader);
                     }
@@ -107,6 +70,58 @@ namespace AgentMetrics.Import.Claude
 
             timestamp = found.Ts;
             fields = hasUsage ? found : null;
+            return true;
+        }
+
+        /// <summary>
+        /// The line-level fields every Claude line kind shares (time, session, folder, branch, version, ids,
+        /// sidechain flag): true when the property at the reader was one of them and its value is read.
+        /// </summary>
+        internal static bool ReadLineField(ref Utf8JsonReader reader, ResponseFields found)
+        {
+            if (reader.ValueTextEquals("timestamp"u8))
+            {
+                found.Ts = Json.NextTimestamp(ref reader);
+            }
+            else if (reader.ValueTextEquals("sessionId"u8))
+            {
+                found.SessionId = ForwardJson.NextString(ref reader);
+            }
+            else if (reader.ValueTextEquals("cwd"u8))
+            {
+                found.Cwd = ForwardJson.NextString(ref reader);
+            }
+            else if (reader.ValueTextEquals("gitBranch"u8))
+            {
+                found.GitBranch = ForwardJson.NextString(ref reader);
+            }
+            else if (reader.ValueTextEquals("version"u8))
+            {
+                found.Version = ForwardJson.NextString(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                found.RequestId = ForwardJson.NextString(ref reader);
+            }
+            else if (reader.ValueTextEquals("uuid"u8))
+            {
+                found.Uuid = ForwardJson.NextString(ref reader);
+            }
+            else if (reader.ValueTextEquals("agentId"u8))
+            {
+                found.AgentId = ForwardJson.NextString(ref reader);
+            }
+            else if (reader.ValueTextEquals("isSidechain"u8))
+            {
+                reader.Read();
+                found.IsSidechain = reader.TokenType == JsonTokenType.True;
+                reader.Skip(); // a no-op unless the value is an object or array
+            }
+            else
+            {
+                return false;
+            }
+
             return true;
         }
 

@@ -48,34 +48,6 @@ namespace AgentMetrics.Import.Claude
                             return false;
                         }
                     }
-                    else if (reader.ValueTextEquals("timestamp"u8))
-                    {
-                        line.Ts = Json.NextTimestamp(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("sessionId"u8))
-                    {
-                        line.SessionId = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("cwd"u8))
-                    {
-                        line.Cwd = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("gitBranch"u8))
-                    {
-                        line.GitBranch = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("version"u8))
-                    {
-                        line.Version = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("uuid"u8))
-                    {
-                        line.Uuid = ForwardJson.NextString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("agentId"u8))
-                    {
-                        line.AgentId = ForwardJson.NextString(ref reader);
-                    }
                     else if (reader.ValueTextEquals("data"u8))
                     {
                         reader.Read();
@@ -114,7 +86,7 @@ namespace AgentMetrics.Import.Claude
                             }
                         }
                     }
-                    else
+                    else if (!AssistantLineScanner.ReadLineField(ref reader, line))
                     {
                         ForwardJson.SkipValue(ref reader);
                     }
