@@ -67,26 +67,30 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
             using (SqliteTransaction tx = warehouse.BeginWrite())
             {
                 // Subagent types learned after their requests were written (the writer deferred this), before the
-                // agent index exists so the update does not maintain it row by row; then the reported costs.
-                // Both are idempotent: if the process dies after this commit the marker is still there.
+                // agent index exists so the update does not maintain it row by row. Idempotent: if the process
+                // dies after this commit the marker is still there and the next import finishes again.
                 warehouse.Execute(RelabelSubagentsSql, tx);
-                ReportedCostAllocator.AllocateAll(warehouse, tx);
                 tx.Commit();
             }
 
-            // The requests are final now. Index builds and the rollup's sum are each one thread's work: the sum
-            // reads this snapshot through a second connection while this one sorts the indexes. Nobody else
-            // writes meanwhile (the import lock), and the rollup is replaced in the same transaction as the
-            // indexes, so the first query finds it current.
-            Task<RollupSums?> sums = Task.Run(() =>
-            {
-                using Warehouse reader = Warehouse.Open(warehouse.Path, readOnly: true);
-                return RollupMaintainer.SumAll(reader);
-            });
+            // Index builds and the rollup's sum are each one thread's work: the sum reads this snapshot through a
+            // second connection while this one sorts the indexes. Nobody else writes meanwhile (the import lock),
+            // and the rollup is replaced in the same transaction as the indexes, so the first query finds it
+            // current. Reported session costs are spread after the indexes exist (one indexed update a session)
+            // and summed by SQLite with the rest, so when there are any the rollup is left to SQLite too.
+            bool spreadsCosts = warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM session_reports WHERE reported_cost IS NOT NULL);") != 0;
+            Task<RollupSums?> sums = spreadsCosts
+                ? Task.FromResult<RollupSums?>(null)
+                : Task.Run(() =>
+                {
+                    using Warehouse reader = Warehouse.Open(warehouse.Path, readOnly: true);
+                    return RollupMaintainer.SumAll(reader);
+                });
             try
             {
                 using SqliteTransaction tx = warehouse.BeginWrite();
                 warehouse.Execute(string.Concat(Schema.DeferredIndexes.Select(index => index.Create + "\n")) + Schema.RollupWriteTriggersSql, tx);
+                ReportedCostAllocator.AllocateAll(warehouse, tx);
                 RollupMaintainer.Rebuild(warehouse, tx, sums.GetAwaiter().GetResult());
                 warehouse.Execute($"DROP TABLE IF EXISTS {MarkerTable};", tx);
                 tx.Commit();
