@@ -167,13 +167,23 @@ namespace AgentMetrics.Query
                     command.Parameters.AddWithValue("$toBucket", toBucket);
                 }
 
-                command.CommandText = $@"
+                // Fold adds slices up by the groups asked for anyway, so rollup rows can be slices as they are:
+                // grouping them first made SQLite sort the whole table. Reported costs are real numbers that
+                // SQLite sums its own way; while any are present the sums stay SQLite's, as before.
+                bool reportedCosts = warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM usage_rollup WHERE reported_cost IS NOT NULL);") != 0;
+                command.CommandText = reportedCosts
+                    ? $@"
 SELECT {keyList}, bucket, long_context,
        sum(requests), sum(input_tokens), sum(output_tokens), sum(cache_write_5m), sum(cache_write_1h), sum(cache_read),
        sum(reasoning_tokens), sum(web_searches), sum(reported_cost)
 FROM usage_rollup
 {where}{buckets}
-GROUP BY {keyList}, bucket, long_context;";
+GROUP BY {keyList}, bucket, long_context;"
+                    : $@"
+SELECT {keyList}, bucket, long_context,
+       requests, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, NULL
+FROM usage_rollup
+{where}{buckets};";
             }
             else
             {
