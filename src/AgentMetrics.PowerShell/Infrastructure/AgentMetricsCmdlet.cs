@@ -77,10 +77,17 @@ namespace AgentMetrics.PowerShell.Infrastructure
             }
         }
 
+        /// <summary>Loads native SQLite once per process, saying where it was expected if that fails.</summary>
+        internal static void LoadSqlite()
+        {
+            SqliteNative.ExpectedLocation ??= NativePlatform.SqlitePath(DependencyLoader.DependencyFolder);
+            SqliteNative.EnsureLoaded();
+        }
+
         /// <summary>Opens the warehouse named by -Warehouse (resolved through the provider) or the default one.</summary>
         internal Warehouse OpenWarehouse(string? warehousePath, bool readOnly = false)
         {
-            SqliteNative.ExpectedLocation ??= NativePlatform.SqlitePath(DependencyLoader.DependencyFolder);
+            LoadSqlite();
             string? resolved = string.IsNullOrEmpty(warehousePath)
                 ? null
                 : SessionState.Path.GetUnresolvedProviderPathFromPSPath(warehousePath);

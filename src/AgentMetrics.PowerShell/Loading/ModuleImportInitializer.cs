@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
 
 namespace AgentMetrics.PowerShell.Loading
 {
@@ -10,6 +12,25 @@ namespace AgentMetrics.PowerShell.Loading
     /// </summary>
     public sealed class ModuleImportInitializer : IModuleAssemblyInitializer
     {
-        public void OnImport() => DependencyLoader.Install();
+        public void OnImport()
+        {
+            DependencyLoader.Install();
+            // Loading native SQLite and its .NET bindings takes 10-15 ms the first time a warehouse opens; a
+            // worker does it now, while PowerShell finishes importing and starts the command.
+            Task.Run(WarmUpSqlite);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void WarmUpSqlite()
+        {
+            try
+            {
+                Infrastructure.AgentMetricsCmdlet.LoadSqlite();
+            }
+            catch (Errors.AgentMetricsException)
+            {
+                // Recorded: the first command that opens a warehouse reports it, with what to do.
+            }
+        }
     }
 }
