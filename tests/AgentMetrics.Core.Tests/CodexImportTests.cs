@@ -248,7 +248,7 @@ namespace AgentMetrics.Core.Tests
             Assert.True(AgentMetrics.Import.Codex.ToolOutputScanner.TryRead(System.Text.Encoding.UTF8.GetBytes(line), out var output));
             Assert.Equal("call_1", output.CallId);
             Assert.Equal(failed, output.IsError);
-            Assert.Equal("2026-11-21T10:00:05.000Z", output.Timestamp);
+            Assert.Equal(Json.ParseTimestamp("2026-11-21T10:00:05.000Z"), output.Timestamp);
         }
 
         [Theory]

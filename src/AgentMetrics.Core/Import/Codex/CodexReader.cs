@@ -80,7 +80,7 @@ namespace AgentMetrics.Import.Codex
 
             if (line.HasNewline && span.IndexOf("_call_output"u8) >= 0 && ToolOutputScanner.TryRead(span, out ToolOutput output))
             {
-                long? at = Json.ParseTimestamp(output.Timestamp);
+                long? at = output.Timestamp;
                 if (context.FirstTs is null && at is not null)
                 {
                     context.FirstTs = at;

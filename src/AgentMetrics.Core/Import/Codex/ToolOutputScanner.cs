@@ -8,14 +8,15 @@ namespace AgentMetrics.Import.Codex
     /// <summary>What a function_call_output line says: whose output it is and whether the call failed.</summary>
     internal readonly struct ToolOutput
     {
-        public ToolOutput(string? timestamp, string? callId, bool isError)
+        public ToolOutput(long? timestamp, string? callId, bool isError)
         {
             Timestamp = timestamp;
             CallId = callId;
             IsError = isError;
         }
 
-        public string? Timestamp { get; }
+        /// <summary>The line's time, Unix milliseconds UTC.</summary>
+        public long? Timestamp { get; }
 
         public string? CallId { get; }
 
@@ -34,7 +35,8 @@ namespace AgentMetrics.Import.Codex
         {
             output = default;
             var reader = new Utf8JsonReader(json);
-            string? type = null, timestamp = null, payloadType = null, callId = null;
+            string? type = null, payloadType = null, callId = null;
+            long? timestamp = null;
             bool isError = false, sawPayload = false;
             try
             {
@@ -51,13 +53,7 @@ namespace AgentMetrics.Import.Codex
                     }
                     else if (reader.ValueTextEquals("timestamp"u8))
                     {
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.String)
-                        {
-                            return false; // numeric timestamps and the like: the full parse knows them
-                        }
-
-                        timestamp = reader.GetString();
+                        timestamp = Json.NextTimestamp(ref reader);
                     }
                     else if (reader.ValueTextEquals("payload"u8))
                     {
