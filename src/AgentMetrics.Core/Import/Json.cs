@@ -91,6 +91,12 @@ namespace AgentMetrics.Import
         public static long? NextTimestamp(ref Utf8JsonReader reader)
         {
             reader.Read();
+            return CurrentTimestamp(ref reader);
+        }
+
+        /// <summary>The value at the reader as a timestamp (its token already read); a container is skipped.</summary>
+        public static long? CurrentTimestamp(ref Utf8JsonReader reader)
+        {
             if (reader.TokenType == JsonTokenType.Number)
             {
                 // Unix milliseconds, as the document path's Timestamp reads them.

@@ -53,7 +53,13 @@ namespace AgentMetrics.Import.Codex
                     }
                     else if (reader.ValueTextEquals("timestamp"u8))
                     {
-                        timestamp = Json.NextTimestamp(ref reader);
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            return false; // numeric timestamps and the like: the full parse knows them
+                        }
+
+                        timestamp = Json.CurrentTimestamp(ref reader);
                     }
                     else if (reader.ValueTextEquals("payload"u8))
                     {
