@@ -71,9 +71,9 @@ namespace AgentMetrics.Core.Tests
         private const string ToolCallsSql = "SELECT call_id, name, request_key, ts FROM tool_calls WHERE name IS NOT NULL ORDER BY call_id;";
         private const string ToolResultsSql = "SELECT call_id, has_result, result_ts, is_error, duration_ms FROM tool_calls ORDER BY call_id;";
 
-        private void Write(Warehouse warehouse, bool bulk)
+        private void Write(Warehouse warehouse, bool bulk, int budget = BulkKeys.DefaultBudget)
         {
-            using var writer = new WarehouseWriter(warehouse) { Bulk = bulk };
+            using var writer = new WarehouseWriter(warehouse) { Bulk = bulk, BulkKeyBudget = budget };
             int file = 0;
             foreach (ImportBatch batch in Batches())
             {
@@ -111,6 +111,33 @@ namespace AgentMetrics.Core.Tests
             // The keys are built at the end of a first import and hold from then on.
             var duplicate = Assert.Throws<SqliteException>(() => bulk.Execute("INSERT INTO requests (source, dedup_key, ts) VALUES ('Claude', 'grows', 1);"));
             Assert.Equal(19, duplicate.SqliteErrorCode);
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void AFirstImportThatForgetsKeysStillKeepsOneCopyOfEach(int budget)
+        {
+            using var incremental = Warehouse.Open(_scratch.File("incremental.db"));
+            Write(incremental, bulk: false);
+
+            string path = _scratch.File($"bulk-{budget}.db");
+            using (var interrupted = Warehouse.Open(path))
+            {
+                Assert.True(BulkLoad.TryBegin(interrupted));
+                Write(interrupted, bulk: true, budget);
+                // Stopped here, as by a crash: repeated copies are on disk and the keys are not built yet.
+                Assert.True(interrupted.Scalar<long>("SELECT count(*) FROM requests;") > Rows(incremental, RequestsSql).Count);
+            }
+
+            using var bulk = Warehouse.Open(path);
+            Assert.True(BulkLoad.Pending(bulk));
+            BulkLoad.Finish(bulk);
+
+            Assert.Equal(Rows(incremental, RequestsSql), Rows(bulk, RequestsSql));
+            Assert.Equal(Rows(incremental, ToolCallsSql), Rows(bulk, ToolCallsSql));
+            Assert.Equal(Rows(incremental, ToolResultsSql), Rows(bulk, ToolResultsSql));
         }
 
         public void Dispose() => _scratch.Dispose();

@@ -39,7 +39,7 @@ namespace AgentMetrics.Core.Tests
             Assert.Equal(Truth.L(expected, "total_tokens"), nonCached + cached + output);
         }
 
-        private static void AssertCodexTruth(Warehouse warehouse)
+        internal static void AssertCodexTruth(Warehouse warehouse)
         {
             var rows = CostEngine.Summarise(warehouse, CodexOnly, new[] { CostGrouping.Day, CostGrouping.Model }, Utc, Prices).Rows;
             var expected = Truth.Load().CodexDailyModels().ToList();

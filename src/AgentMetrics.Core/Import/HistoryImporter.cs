@@ -86,6 +86,9 @@ namespace AgentMetrics.Import
             _warehouse = warehouse;
         }
 
+        /// <summary>How many keys per table a first import holds in memory before it leaves repeats to SQL (tests make it small).</summary>
+        internal int BulkKeyBudget { get; set; } = BulkKeys.DefaultBudget;
+
         public IReadOnlyList<ImportResult> Import(ImportOptions options, IImportObserver observer, CancellationToken cancellation)
         {
             var plan = Plan(options, observer);
@@ -130,6 +133,21 @@ namespace AgentMetrics.Import
                     // row), so counting them is a range scan rather than a count of the whole source.
                     long lastRowBefore = _warehouse.Scalar<long>("SELECT coalesce(max(request_pk), 0) FROM requests;");
                     ParseAndWrite(work, observer, progress, cancellation);
+                    if (_bulk)
+                    {
+                        // Finished before counting: a first import that had to forget keys holds repeated copies
+                        // until then, and its writer counted a call each time it appended one.
+                        Dictionary<string, long> repeatedCalls = BulkLoad.RepeatedToolCalls(_warehouse);
+                        FinishBulkLoad();
+                        foreach (SourceImport source in sources)
+                        {
+                            if (repeatedCalls.TryGetValue(source.Reader.Source.ToString(), out long repeated))
+                            {
+                                source.Result.ToolCallsAdded -= repeated;
+                            }
+                        }
+                    }
+
                     foreach (SourceImport source in sources.Where(s => s.Work.Count > 0))
                     {
                         ImportResult result = source.Result;
@@ -148,9 +166,7 @@ namespace AgentMetrics.Import
             {
                 if (_bulk)
                 {
-                    ReleaseParsingMemory();
-                    BulkLoad.Finish(_warehouse);
-                    _bulk = false;
+                    FinishBulkLoad();
                 }
             }
 
@@ -245,6 +261,13 @@ namespace AgentMetrics.Import
                     yield return folder;
                 }
             }
+        }
+
+        private void FinishBulkLoad()
+        {
+            _bulk = false;
+            ReleaseParsingMemory();
+            BulkLoad.Finish(_warehouse);
         }
 
         /// <summary>
@@ -411,7 +434,7 @@ namespace AgentMetrics.Import
 
         private void WriteChunks(BlockingCollection<ParsedChunk> chunks, IImportObserver observer, ImportProgress progress, CancellationToken cancellation)
         {
-            using var writer = new WarehouseWriter(_warehouse) { Bulk = _bulk };
+            using var writer = new WarehouseWriter(_warehouse) { Bulk = _bulk, BulkKeyBudget = BulkKeyBudget };
             SqliteTransaction? tx = null;
             int pending = 0;
             var sinceCommit = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
@@ -16,6 +17,57 @@ namespace AgentMetrics.Storage
         private const string MarkerTable = "bulk_load_pending";
 
         private const int AppendCacheSizePragmaValue = -2048;
+
+        private const int ScanCacheSizePragmaValue = -512;
+
+        /// <summary>
+        /// Keys that the bulk writer appended while an earlier copy of theirs may already have had a row: it holds a
+        /// bounded number of keys in memory (see <see cref="BulkKeys"/>) and forgets the rest. Noted in the
+        /// transaction of the rows concerned; <see cref="Finish"/> merges the rows of these keys alone before it
+        /// builds the unique keys, which would otherwise find them repeated.
+        /// </summary>
+        private const string RepeatsTable = "bulk_load_repeats";
+
+        internal const int RepeatedRequest = 0;
+        internal const int RepeatedToolCall = 1;
+
+        internal const string NoteRepeatSql = "INSERT INTO " + RepeatsTable + " (kind, source, key) VALUES ($kind, $source, $key);";
+
+        // The copy the warehouse keeps is the first by the precedence of the upsert (heaviest, earliest, earliest
+        // file, path, line); the others go. One pass over the table finds the noted keys' rows.
+        private const string DropLosingRequestCopiesSql = @"
+DELETE FROM requests WHERE request_pk IN (
+    SELECT request_pk FROM (
+        SELECT request_pk, row_number() OVER (
+            PARTITION BY source, dedup_key
+            ORDER BY weight DESC, ts, coalesce(file_start_ts, 9223372036854775807), coalesce(file_path, ''), line, request_pk) AS copy
+        FROM requests
+        WHERE (source, dedup_key) IN (SELECT source, key FROM " + RepeatsTable + @" WHERE kind = 0))
+    WHERE copy > 1);";
+
+        // The noted calls that do have several rows, and what their rows merge to.
+        private const string RepeatedCallsSql = @"
+CREATE TEMP TABLE call_copies AS
+SELECT source, call_id,
+       coalesce(min(CASE WHEN name IS NOT NULL THEN rowid END), min(rowid)) AS keeper,
+       max(CASE WHEN duration_ms IS NOT NULL THEN rowid END) AS duration_row,
+       max(has_result) AS has_result, min(result_ts) AS result_ts, max(is_error) AS is_error,
+       count(name) AS named
+FROM tool_calls
+WHERE (source, call_id) IN (SELECT source, key FROM " + RepeatsTable + @" WHERE kind = 1)
+GROUP BY source, call_id HAVING count(*) > 1;";
+
+        // Rows of one call merge as its copies do on the incremental path: the first row that holds the call
+        // (rows are appended in reading order) keeps it, the result is the earliest time, any error and the
+        // duration of the latest row that has one.
+        private const string MergeToolCallCopiesSql = @"
+UPDATE tool_calls SET has_result = c.has_result, result_ts = c.result_ts, is_error = c.is_error,
+    duration_ms = (SELECT d.duration_ms FROM tool_calls d WHERE d.rowid = c.duration_row)
+FROM call_copies c WHERE tool_calls.rowid = c.keeper;
+DELETE FROM tool_calls
+WHERE (source, call_id) IN (SELECT source, call_id FROM call_copies)
+  AND rowid NOT IN (SELECT keeper FROM call_copies);
+DROP TABLE temp.call_copies;";
 
         private const string RelabelSubagentsSql = @"
 UPDATE requests SET agent = 'claude-code/' || t.agent_type
@@ -36,6 +88,7 @@ WHERE t.source = requests.source AND t.agent_id = requests.agent_id AND requests
 
             warehouse.Execute($@"
 CREATE TABLE IF NOT EXISTS {MarkerTable} (started INTEGER);
+CREATE TABLE IF NOT EXISTS {RepeatsTable} (kind INTEGER NOT NULL, source TEXT NOT NULL, key TEXT NOT NULL);
 {string.Concat(Schema.DeferredIndexes.Select(index => $"DROP INDEX IF EXISTS {index.Name};\n"))}
 DROP TRIGGER IF EXISTS requests_rollup_insert;
 DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
@@ -64,6 +117,7 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
 
         private static void FinishInTransaction(Warehouse warehouse)
         {
+            MergeRepeatedCopies(warehouse);
             using (SqliteTransaction tx = warehouse.BeginWrite())
             {
                 // Subagent types learned after their requests were written (the writer deferred this), before the
@@ -84,6 +138,8 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
                 : Task.Run(() =>
                 {
                     using Warehouse reader = Warehouse.Open(warehouse.Path, readOnly: true);
+                    // One pass over the table: pages read once need no cache, and this one runs beside the index builds' own.
+                    reader.Execute($"PRAGMA cache_size = {ScanCacheSizePragmaValue};");
                     return RollupMaintainer.SumAll(reader);
                 });
             try
@@ -100,6 +156,59 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
                 // Never leave the second connection reading behind an early failure.
                 ((IAsyncResult)sums).AsyncWaitHandle.WaitOne();
             }
+        }
+
+        /// <summary>
+        /// Tool calls counted more than once because their keys had been forgotten, by source (empty when none
+        /// were): the writer counted a call each time it appended a row holding one.
+        /// </summary>
+        internal static Dictionary<string, long> RepeatedToolCalls(Warehouse warehouse)
+        {
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            if (!HasRepeats(warehouse))
+            {
+                return counts;
+            }
+
+            using SqliteCommand command = warehouse.Command(@"
+SELECT source, sum(named - 1) FROM (
+    SELECT source, call_id, count(name) AS named FROM tool_calls
+    WHERE (source, call_id) IN (SELECT source, key FROM " + RepeatsTable + @" WHERE kind = 1)
+    GROUP BY source, call_id HAVING count(name) > 1)
+GROUP BY source;");
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return counts;
+        }
+
+        private static bool TableExists(Warehouse warehouse, string name, SqliteTransaction? tx = null) =>
+            warehouse.Scalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{name}';", tx) > 0;
+
+        private static bool HasRepeats(Warehouse warehouse, SqliteTransaction? tx = null) =>
+            TableExists(warehouse, RepeatsTable, tx) && warehouse.Scalar<long>($"SELECT EXISTS (SELECT 1 FROM {RepeatsTable});", tx) != 0;
+
+        /// <summary>Keeps one row per request and per call where the writer had to forget keys (idempotent until the notes go).</summary>
+        private static void MergeRepeatedCopies(Warehouse warehouse)
+        {
+            if (!TableExists(warehouse, RepeatsTable))
+            {
+                return;
+            }
+
+            using SqliteTransaction tx = warehouse.BeginWrite();
+            if (HasRepeats(warehouse, tx))
+            {
+                warehouse.Execute(DropLosingRequestCopiesSql, tx);
+                warehouse.Execute(RepeatedCallsSql, tx);
+                warehouse.Execute(MergeToolCallCopiesSql, tx);
+            }
+
+            warehouse.Execute($"DROP TABLE {RepeatsTable};", tx);
+            tx.Commit();
         }
     }
 }

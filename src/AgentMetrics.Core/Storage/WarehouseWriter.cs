@@ -123,7 +123,14 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         /// </summary>
         public bool Bulk { get; set; }
 
-        private readonly BulkKeys _bulkKeys = new BulkKeys();
+        private BulkKeys _bulkKeys = new BulkKeys();
+
+        /// <summary>How many keys of each table a first import holds in memory (see <see cref="BulkKeys"/>); tests set it small.</summary>
+        internal int BulkKeyBudget
+        {
+            get => _bulkKeys.Budget;
+            set => _bulkKeys = new BulkKeys(value);
+        }
 
         /// <summary>Tool calls this writer added (a new row, or a row that held only the call's result).</summary>
         public long ToolCallsAdded { get; private set; }
@@ -242,28 +249,39 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private void AppendRequests(string sourceName, List<RequestRecord> requests)
         {
-            Dictionary<BulkKeys.KeyHash, BulkKeys.KeptRequest> kept = _bulkKeys.Requests(sourceName);
+            BulkKeys.Table<BulkKeys.KeptRequest> kept = _bulkKeys.Requests;
+            ulong seed = BulkKeys.SeedOf(sourceName);
             // Looked up once a batch: finding a statement hashes its whole SQL text.
             Statement insert = Prepared(InsertRequestSql, RequestParameters);
             Statement replace = Prepared(ReplaceRequestSql, ReplaceRequestParameters);
             foreach (RequestRecord r in Winners(requests))
             {
-                var key = BulkKeys.KeyHash.Of(r.DedupKey);
+                var key = BulkKeys.KeyHash.Of(r.DedupKey, seed);
                 var precedence = new Precedence(r);
-                if (!kept.TryGetValue(key, out BulkKeys.KeptRequest current))
+                if (!kept.Held.TryGetValue(key, out BulkKeys.KeptRequest current))
                 {
                     insert.Execute(RequestValues(sourceName, r));
-                    kept.Add(key, new BulkKeys.KeptRequest(LastRowId, precedence));
+                    long row = LastRowId;
+                    if (kept.MayHaveForgotten(key))
+                    {
+                        NoteRepeat(BulkLoad.RepeatedRequest, sourceName, r.DedupKey);
+                    }
+
+                    kept.Add(key, new BulkKeys.KeptRequest(row, precedence), _bulkKeys.Budget);
                 }
                 else if (precedence.Beats(current.Precedence))
                 {
                     object?[] values = RequestValues(sourceName, r, extra: 1);
                     values[values.Length - 1] = current.RowId;
                     replace.Execute(values);
-                    kept[key] = new BulkKeys.KeptRequest(current.RowId, precedence);
+                    kept.Held[key] = new BulkKeys.KeptRequest(current.RowId, precedence);
                 }
             }
         }
+
+        /// <summary>A key whose earlier rows the writer may have forgotten: <see cref="BulkLoad.Finish"/> merges its rows.</summary>
+        private void NoteRepeat(int kind, string sourceName, string key) =>
+            Prepared(BulkLoad.NoteRepeatSql, "$kind", "$source", "$key").Execute(kind, sourceName, key);
 
         private static readonly string[] ToolCallParameters = { "$source", "$callId", "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent" };
 
@@ -282,25 +300,36 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private void AppendToolCalls(string sourceName, List<ToolCallRecord> calls)
         {
-            Dictionary<BulkKeys.KeyHash, BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls(sourceName);
+            BulkKeys.Table<BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls;
+            ulong seed = BulkKeys.SeedOf(sourceName);
             Statement append = Prepared(AppendToolCallSql, ToolCallParameters);
             Statement fill = Prepared(FillToolCallSql, "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent", "$rowId");
             foreach (ToolCallRecord c in calls)
             {
-                var key = BulkKeys.KeyHash.Of(c.CallId);
-                if (!kept.TryGetValue(key, out BulkKeys.KeptCall current))
+                var key = BulkKeys.KeyHash.Of(c.CallId, seed);
+                if (!kept.Held.TryGetValue(key, out BulkKeys.KeptCall current))
                 {
                     append.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
-                    kept.Add(key, BulkKeys.KeptCall.Called(LastRowId));
+                    AddCall(kept, key, c.CallId, sourceName, BulkKeys.KeptCall.Called(LastRowId));
                     ToolCallsAdded++;
                 }
                 else if (!current.CallSeen)
                 {
                     fill.Execute(c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent, current.RowId);
-                    kept[key] = current.WithCall();
+                    kept.Held[key] = current.WithCall();
                     ToolCallsAdded++;
                 }
             }
+        }
+
+        private void AddCall(BulkKeys.Table<BulkKeys.KeptCall> kept, BulkKeys.KeyHash key, string callId, string sourceName, BulkKeys.KeptCall call)
+        {
+            if (kept.MayHaveForgotten(key))
+            {
+                NoteRepeat(BulkLoad.RepeatedToolCall, sourceName, callId);
+            }
+
+            kept.Add(key, call, _bulkKeys.Budget);
         }
 
         private static readonly string[] ToolResultParameters = { "$source", "$callId", "$ts", "$isError", "$duration" };
@@ -316,16 +345,17 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private void AppendToolResults(string sourceName, List<ToolResultRecord> results)
         {
-            Dictionary<BulkKeys.KeyHash, BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls(sourceName);
+            BulkKeys.Table<BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls;
+            ulong seed = BulkKeys.SeedOf(sourceName);
             Statement append = Prepared(AppendToolResultSql, ToolResultParameters);
             Statement replace = Prepared(ReplaceToolResultSql, "$ts", "$isError", "$duration", "$rowId");
             foreach (ToolResultRecord t in results)
             {
-                var key = BulkKeys.KeyHash.Of(t.CallId);
-                if (!kept.TryGetValue(key, out BulkKeys.KeptCall current))
+                var key = BulkKeys.KeyHash.Of(t.CallId, seed);
+                if (!kept.Held.TryGetValue(key, out BulkKeys.KeptCall current))
                 {
                     append.Execute(sourceName, t.CallId, t.Ts, t.IsError ? 1 : 0, t.DurationMs);
-                    kept.Add(key, BulkKeys.KeptCall.ResultOnly(LastRowId, t.Ts, t.IsError, t.DurationMs));
+                    AddCall(kept, key, t.CallId, sourceName, BulkKeys.KeptCall.ResultOnly(LastRowId, t.Ts, t.IsError, t.DurationMs));
                     continue;
                 }
 
@@ -333,7 +363,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 if (!merged.SameResultAs(current))
                 {
                     replace.Execute(merged.ResultTs, merged.IsError ? 1 : 0, merged.DurationMs, merged.RowId);
-                    kept[key] = merged;
+                    kept.Held[key] = merged;
                 }
             }
         }

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using AgentMetrics.Import;
+using AgentMetrics.Pricing;
+using AgentMetrics.Query;
+using AgentMetrics.Storage;
+using AgentMetrics.Tests.Shared;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace AgentMetrics.Core.Tests
+{
+    /// <summary>
+    /// A first import holds a bounded number of keys in memory, whatever the size of the history; past that it
+    /// forgets them and merges the repeated copies in SQL at the end. A history of any size must come out of
+    /// it exactly as if every key had been held: the same rows, the same totals and the same counts.
+    /// </summary>
+    public sealed class BoundedMemoryImportTests : IDisposable
+    {
+        private readonly ScratchFolder _scratch = new ScratchFolder();
+
+        private static string ClaudeFixture => Path.Combine(Fixtures.AgentHome, ".claude");
+
+        private static string CodexFixture => Path.Combine(Fixtures.AgentHome, ".codex");
+
+        private static IReadOnlyList<ImportResult> FirstImport(Warehouse warehouse, int budget) =>
+            new HistoryImporter(warehouse) { BulkKeyBudget = budget }
+                .Import(new ImportOptions { Paths = new[] { ClaudeFixture, CodexFixture } }, new RecordingObserver(), CancellationToken.None);
+
+        /// <summary>Every row of the two keyed tables, without their row ids (which depend on how rows were appended).</summary>
+        private static List<string> Rows(Warehouse warehouse)
+        {
+            var rows = new List<string>();
+            foreach (string sql in new[]
+            {
+                "SELECT * FROM requests ORDER BY source, dedup_key;",
+                "SELECT * FROM tool_calls ORDER BY source, call_id;",
+            })
+            {
+                using SqliteCommand command = warehouse.Command(sql);
+                using SqliteDataReader reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var fields = Enumerable.Range(0, reader.FieldCount)
+                        .Where(i => reader.GetName(i) != "request_pk")
+                        .Select(i => reader.GetName(i) + "=" + reader.GetValue(i));
+                    rows.Add(string.Join("|", fields));
+                }
+            }
+
+            return rows;
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(5)]
+        [InlineData(40)]
+        public void AFirstImportThatForgetsKeysKeepsTheSameRowsTotalsAndCounts(int budget)
+        {
+            using var held = Warehouse.Open(_scratch.File("held.db"));
+            var heldResults = FirstImport(held, BulkKeys.DefaultBudget);
+
+            using var forgetting = Warehouse.Open(_scratch.File($"forgetting-{budget}.db"));
+            var forgettingResults = FirstImport(forgetting, budget);
+
+            // The fixture has more keys than the budget, so keys were forgotten and copies repeated.
+            Assert.True(held.Scalar<long>("SELECT count(*) FROM requests;") > budget * 4);
+            Assert.Equal(Rows(held), Rows(forgetting));
+            ClaudeImportTests.AssertClaudeDayModelTruth(forgetting);
+            CodexImportTests.AssertCodexTruth(forgetting);
+
+            Assert.Equal(heldResults.Count, forgettingResults.Count);
+            for (int i = 0; i < heldResults.Count; i++)
+            {
+                Assert.Equal(heldResults[i].Source, forgettingResults[i].Source);
+                Assert.Equal(heldResults[i].RequestsAdded, forgettingResults[i].RequestsAdded);
+                Assert.Equal(heldResults[i].DuplicatesDropped, forgettingResults[i].DuplicatesDropped);
+                Assert.Equal(heldResults[i].ToolCallsAdded, forgettingResults[i].ToolCallsAdded);
+            }
+
+            // Nothing of the merge is left behind, the keys hold, and the next import adds nothing.
+            Assert.False(BulkLoad.Pending(forgetting));
+            Assert.Equal(0, forgetting.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE name LIKE 'bulk_load%';"));
+            var again = FirstImport(forgetting, budget);
+            Assert.All(again, r => Assert.Equal(0, r.RequestsAdded));
+            Assert.Equal(Rows(held), Rows(forgetting));
+        }
+
+        public void Dispose() => _scratch.Dispose();
+    }
+}
