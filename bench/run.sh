@@ -7,6 +7,7 @@
 #   BENCH_MAX_SECONDS=5400 whole-run budget; later steps are skipped when exceeded
 #   AGENTMETRICS_DLL=...   our host (default: published ReadyToRun from this checkout into bench/work/host)
 #   SEED=1                 generator seed
+#   END_DATE=YYYY-MM-DD    the corpus's last day (default: yesterday, UTC, so that -Since 7d finds a week of history)
 #   AM_CLAUDE_ONLY=1       import only <corpus>/.claude (builds without the Codex reader)
 # Results: bench/results/<timestamp>.md and .json (git-ignored); scratch: bench/work/ (git-ignored).
 set -u -o pipefail
@@ -21,6 +22,7 @@ REPS="${REPS:-3}"
 CMD_TIMEOUT="${CMD_TIMEOUT:-900}"
 BENCH_MAX_SECONDS="${BENCH_MAX_SECONDS:-5400}"
 SEED="${SEED:-1}"
+END_DATE="${END_DATE:-$(date -u -d yesterday +%F)}"
 AM_DLL="${AGENTMETRICS_DLL:-}"
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
 MEAS="$WORK/measure-$TS.jsonl"
@@ -128,8 +130,8 @@ for SIZE in "${SIZES[@]}"; do
   OURS=(env AGENTMETRICS_HOME="$S" HOME="$C" dotnet "$AM_DLL" -Command)
   D="$WORK/out-$SIZE"; rm -rf "$D"; mkdir -p "$D"
   rm -rf "$C"
-  log "generating ${SIZE} MB corpus in $C (seed $SEED)"
-  tf=$(timed "$D/gen.out" $PY "$BENCH/gen_agent_home.py" --out "$C" --size-mb "$SIZE" --seed "$SEED")
+  log "generating ${SIZE} MB corpus in $C (seed $SEED, ending $END_DATE)"
+  tf=$(timed "$D/gen.out" $PY "$BENCH/gen_agent_home.py" --out "$C" --size-mb "$SIZE" --seed "$SEED" --end-date "$END_DATE")
   MB=$($PY -c "import json;f=json.load(open('$C/truth.json'))['files'];print(round((f['claude']['bytes']+f['codex']['bytes'])/1048576,1))")
   read -r gw _ _ < <($PY "$BENCH/benchlib.py" time "$tf")
   record generator gen "$SIZE" "$tf" "\"corpus_mb\":$MB,\"mb_s\":$($PY -c "print(round($MB/max($gw,0.001),1))")"
