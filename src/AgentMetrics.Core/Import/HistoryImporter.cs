@@ -115,9 +115,13 @@ namespace AgentMetrics.Import
 
                 // All sources' files go through one pipeline, largest first: both cores stay busy to the end
                 // instead of one finishing a source's last big file while the other waits for the next source.
+                // Files that share copies of records are read together (largest group first, then largest file),
+                // so a first import holding a bounded number of keys rarely has to merge copies at the end.
                 var work = sources.SelectMany(s => s.Work)
-                    .OrderByDescending(w => w.Unread)
-                    .ThenBy(w => w.File.Path, StringComparer.Ordinal)
+                    .GroupBy(w => (w.Reader.Source, Group: w.Reader.GroupOf(w.File.Path)))
+                    .OrderByDescending(g => g.Sum(w => w.Unread))
+                    .ThenBy(g => g.Key.Group, StringComparer.Ordinal)
+                    .SelectMany(g => g.OrderByDescending(w => w.Unread).ThenBy(w => w.File.Path, StringComparer.Ordinal))
                     .ToList();
                 if (sources.Count > 0)
                 {

@@ -114,6 +114,14 @@ namespace AgentMetrics.Import
         /// </summary>
         public virtual bool ReadsWholeFile => false;
 
+        /// <summary>
+        /// Files of one group are likely to hold copies of each other's records (a resumed session repeats the one
+        /// before it, a transcript mirrors its subagents). An import reads a group's files one after the other, so a
+        /// first import that can hold only so many keys in memory meets a record's copies while it still holds the
+        /// key. By default each file is a group of its own.
+        /// </summary>
+        public virtual string GroupOf(string path) => path;
+
         /// <summary>Parses one line into <paramref name="batch"/> (line-based sources).</summary>
         public virtual LineOutcome ParseLine(RawLine line, FileContext context, ImportBatch batch) =>
             throw new System.NotSupportedException($"{Source} files are read whole, not by line.");

@@ -103,6 +103,21 @@ namespace AgentMetrics.Import.Claude
             return hints;
         }
 
+        /// <summary>A project's folder: its sessions, their resumptions and their subagents.</summary>
+        public override string GroupOf(string path)
+        {
+            string marker = Path.DirectorySeparatorChar + "projects" + Path.DirectorySeparatorChar;
+            int projects = path.LastIndexOf(marker, StringComparison.Ordinal);
+            if (projects < 0)
+            {
+                return Path.GetDirectoryName(path) ?? path;
+            }
+
+            int start = projects + marker.Length;
+            int end = path.IndexOf(Path.DirectorySeparatorChar, start);
+            return end < 0 ? path : path.Substring(0, end);
+        }
+
         public override LineOutcome ParseLine(RawLine line, FileContext context, ImportBatch batch)
         {
             ReadOnlySpan<byte> span = line.Bytes.Span;

@@ -28,6 +28,9 @@ namespace AgentMetrics.Import.Codex
             return new[] { string.IsNullOrWhiteSpace(configured) ? Path.Combine(AgentMetricsPaths.UserHome, ".codex") : configured!.Trim() };
         }
 
+        /// <summary>A rollout by its name: the same rollout in sessions/ and archived_sessions/ is one group.</summary>
+        public override string GroupOf(string path) => Path.GetFileName(path);
+
         public static bool IsRollout(string file) =>
             Path.GetFileName(file).StartsWith("rollout-", StringComparison.Ordinal) && file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
 
