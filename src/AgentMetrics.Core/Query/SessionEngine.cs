@@ -13,8 +13,7 @@ namespace AgentMetrics.Query
         public static IReadOnlyList<Session> Query(Warehouse warehouse, UsageFilter filter, TimeSpan idleThreshold, PriceBook prices, out IReadOnlyCollection<string> unpricedModels)
         {
             var sessions = new Dictionary<(string, string), Session>();
-            ReadTiming(warehouse, filter, idleThreshold, sessions);
-            ReadOrigins(warehouse, filter, sessions);
+            ReadTimingAndOrigins(warehouse, filter, idleThreshold, sessions);
             ReadCounts(warehouse, filter, sessions);
 
             foreach (UsageSlice slice in CostEngine.LoadSlices(warehouse, filter, new[] { CostGrouping.Session }, allKeys: true))
@@ -58,56 +57,78 @@ namespace AgentMetrics.Query
             return sessions.Values.OrderBy(s => s.Start).ThenBy(s => s.SessionId, StringComparer.Ordinal).ToList();
         }
 
-        private static void ReadTiming(Warehouse warehouse, UsageFilter filter, TimeSpan idle, Dictionary<(string, string), Session> sessions)
+        /// <summary>
+        /// Each session's timing and origin in one pass over its requests in session and time order (the session
+        /// index's own order): start, end, requests, the active time (gaps under the idle threshold), distinct
+        /// subagents, and the project, branch and client version of its earliest request.
+        /// </summary>
+        private static void ReadTimingAndOrigins(Warehouse warehouse, UsageFilter filter, TimeSpan idle, Dictionary<(string, string), Session> sessions)
         {
             using SqliteCommand command = warehouse.Command(string.Empty);
             string where = filter.ToSql(warehouse, command);
-            command.Parameters.AddWithValue("$idle", (long)idle.TotalMilliseconds);
             command.CommandText = $@"
-SELECT source, session_id, min(ts), max(ts), count(*), sum(CASE WHEN gap < $idle THEN gap ELSE 0 END), count(DISTINCT agent_id)
-FROM (SELECT source, session_id, ts, agent_id, ts - lag(ts) OVER (PARTITION BY source, session_id ORDER BY ts) AS gap
-      FROM requests {where} AND is_synthetic = 0 AND session_id IS NOT NULL)
-GROUP BY source, session_id;";
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
+SELECT source, session_id, ts, agent_id, project, project_path, git_branch, client_version
+FROM requests {where} AND is_synthetic = 0 AND session_id IS NOT NULL
+ORDER BY source, session_id, ts, request_pk;";
+            using var reader = new RawQuery(command);
+            long idleMs = (long)idle.TotalMilliseconds;
+            Session? session = null;
+            byte[] sourceBytes = Array.Empty<byte>(), sessionBytes = Array.Empty<byte>();
+            long first = 0, last = 0, requests = 0, active = 0;
+            var agents = new HashSet<string>(StringComparer.Ordinal);
+
+            void Close()
             {
-                DateTime start = Util.TimeUtil.FromUnixMs(reader.GetInt64(2)).LocalDateTime;
-                DateTime end = Util.TimeUtil.FromUnixMs(reader.GetInt64(3)).LocalDateTime;
-                var session = new Session
+                if (session is null)
                 {
-                    Source = reader.GetString(0),
-                    SessionId = reader.GetString(1),
-                    Start = start,
-                    End = end,
-                    WallDuration = end - start,
-                    Requests = reader.GetInt64(4),
-                    ActiveDuration = TimeSpan.FromMilliseconds(reader.IsDBNull(5) ? 0 : reader.GetInt64(5)),
-                    Subagents = reader.GetInt64(6),
-                };
+                    return;
+                }
+
+                session.Start = Util.TimeUtil.FromUnixMs(first).LocalDateTime;
+                session.End = Util.TimeUtil.FromUnixMs(last).LocalDateTime;
+                session.WallDuration = session.End - session.Start;
+                session.Requests = requests;
+                session.ActiveDuration = TimeSpan.FromMilliseconds(active);
+                session.Subagents = agents.Count;
                 sessions[(session.Source, session.SessionId)] = session;
             }
-        }
 
-        private static void ReadOrigins(Warehouse warehouse, UsageFilter filter, Dictionary<(string, string), Session> sessions)
-        {
-            // With a single min() aggregate SQLite takes the other columns from the earliest request's row.
-            using SqliteCommand command = warehouse.Command(string.Empty);
-            string where = filter.ToSql(warehouse, command);
-            command.CommandText = $@"
-SELECT source, session_id, min(ts), project, project_path, git_branch, client_version
-FROM requests {where} AND is_synthetic = 0 AND session_id IS NOT NULL
-GROUP BY source, session_id;";
-            using SqliteDataReader reader = command.ExecuteReader();
             while (reader.Read())
             {
-                if (sessions.TryGetValue((reader.GetString(0), reader.GetString(1)), out Session? session))
+                long ts = reader.Int64(2);
+                if (session is null || !reader.Utf8(1).SequenceEqual(sessionBytes) || !reader.Utf8(0).SequenceEqual(sourceBytes))
                 {
-                    session.Project = reader.IsDBNull(3) ? null : reader.GetString(3);
-                    session.ProjectPath = reader.IsDBNull(4) ? null : reader.GetString(4);
-                    session.GitBranch = reader.IsDBNull(5) ? null : reader.GetString(5);
-                    session.ClientVersion = reader.IsDBNull(6) ? null : reader.GetString(6);
+                    Close();
+                    sourceBytes = reader.Utf8(0).ToArray();
+                    sessionBytes = reader.Utf8(1).ToArray();
+                    session = new Session
+                    {
+                        Source = reader.Text(0)!,
+                        SessionId = reader.Text(1)!,
+                        Project = reader.Text(4),
+                        ProjectPath = reader.Text(5),
+                        GitBranch = reader.Text(6),
+                        ClientVersion = reader.Text(7),
+                    };
+                    first = ts;
+                    requests = 0;
+                    active = 0;
+                    agents.Clear();
+                }
+                else if (ts - last < idleMs)
+                {
+                    active += ts - last;
+                }
+
+                last = ts;
+                requests++;
+                if (!reader.IsNull(3))
+                {
+                    agents.Add(reader.Text(3)!);
                 }
             }
+
+            Close();
         }
 
         private static void ReadCounts(Warehouse warehouse, UsageFilter filter, Dictionary<(string, string), Session> sessions)

@@ -67,6 +67,11 @@ namespace AgentMetrics.Storage
         public string? Text(int column) =>
             raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
+        /// <summary>The column's UTF-8 bytes (empty for SQL NULL), valid until the next <see cref="Read"/>: for comparing without a string.</summary>
+        public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_statement, column);
+
+        public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
         private void Check(int rc)
         {
             if (rc != raw.SQLITE_OK)
