@@ -100,9 +100,6 @@ namespace AgentMetrics.Storage
 
             public Dictionary<KeyHash, T> Held { get; private set; } = new Dictionary<KeyHash, T>();
 
-            /// <summary>True once some keys of this table were forgotten.</summary>
-            public bool Forgot => _forgotten.Count > 0;
-
             /// <summary>For a key not held: whether an earlier copy of it may have been forgotten (rarely wrongly yes, never wrongly no).</summary>
             public bool MayHaveForgotten(KeyHash key)
             {
