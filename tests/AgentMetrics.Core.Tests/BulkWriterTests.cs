@@ -34,6 +34,10 @@ namespace AgentMetrics.Core.Tests
             first.ToolResults.Add(new ToolResultRecord { CallId = "call-1", Ts = 9_000, IsError = false, DurationMs = null });
             first.ToolResults.Add(new ToolResultRecord { CallId = "result-first", Ts = 9_100, IsError = true, DurationMs = 12 });
             first.ToolResults.Add(new ToolResultRecord { CallId = "never-called", Ts = 9_200, IsError = false, DurationMs = 3 });
+            // A call whose two result copies come in its own batch: the row is written with them merged.
+            first.ToolCalls.Add(new ToolCallRecord { CallId = "call-3", RequestKey = "only-once", SessionId = "s1", Name = "Edit", Ts = 8_000 });
+            first.ToolResults.Add(new ToolResultRecord { CallId = "call-3", Ts = 9_300, IsError = true, DurationMs = 40 });
+            first.ToolResults.Add(new ToolResultRecord { CallId = "call-3", Ts = 9_250, IsError = false, DurationMs = null });
 
             var second = new ImportBatch();
             second.Requests.Add(Copy("grows", 50, 5_000, "a.jsonl", 9, "final"));
@@ -101,8 +105,8 @@ namespace AgentMetrics.Core.Tests
             }, Rows(incremental, RequestsSql));
             // The first copy of a call wins; a result read before its call is kept for it; one whose call never
             // came is held but is no call.
-            Assert.Equal(new[] { "call-1|Read|grows|5000", "call-2|Bash|earlier-wins|5500", "result-first|Grep|grows|9050" }, Rows(incremental, ToolCallsSql));
-            Assert.Equal(new[] { "call-1|1|8500|1|70", "call-2|1||0|5", "never-called|1|9200|0|3", "result-first|1|9100|1|12" }, Rows(incremental, ToolResultsSql));
+            Assert.Equal(new[] { "call-1|Read|grows|5000", "call-2|Bash|earlier-wins|5500", "call-3|Edit|only-once|8000", "result-first|Grep|grows|9050" }, Rows(incremental, ToolCallsSql));
+            Assert.Equal(new[] { "call-1|1|8500|1|70", "call-2|1||0|5", "call-3|1|9250|1|40", "never-called|1|9200|0|3", "result-first|1|9100|1|12" }, Rows(incremental, ToolResultsSql));
 
             Assert.Equal(Rows(incremental, RequestsSql), Rows(bulk, RequestsSql));
             Assert.Equal(Rows(incremental, ToolCallsSql), Rows(bulk, ToolCallsSql));

@@ -75,6 +75,10 @@ WHERE request_pk = $rowId;";
 INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts, is_sidechain, agent)
 VALUES ($source, $callId, $requestKey, $session, $name, $ts, $sidechain, $agent);";
 
+        private const string AppendToolCallWithResultSql = @"
+INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts, is_sidechain, agent, has_result, result_ts, is_error, duration_ms)
+VALUES ($source, $callId, $requestKey, $session, $name, $ts, $sidechain, $agent, 1, $resultTs, $isError, $duration);";
+
         private const string FillToolCallSql = @"
 UPDATE tool_calls SET request_key = $requestKey, session_id = $session, name = $name, ts = $ts, is_sidechain = $sidechain, agent = $agent
 WHERE rowid = $rowId;";
@@ -178,8 +182,12 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             if (Bulk)
             {
                 AppendRequests(sourceName, batch.Requests);
-                AppendToolCalls(sourceName, batch.ToolCalls);
-                AppendToolResults(sourceName, batch.ToolResults);
+                // A call's result is usually in the same batch (the next line): merged before the call's row is
+                // written, it costs no second write of the row.
+                Dictionary<string, BulkKeys.KeptCall> results = ResultsByCall(batch.ToolResults);
+                var resultsWritten = new HashSet<string>(StringComparer.Ordinal);
+                AppendToolCalls(sourceName, batch.ToolCalls, results, resultsWritten);
+                AppendToolResults(sourceName, batch.ToolResults, resultsWritten);
             }
             else
             {
@@ -298,19 +306,45 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             }
         }
 
-        private void AppendToolCalls(string sourceName, List<ToolCallRecord> calls)
+        /// <summary>A batch's results merged per call, in reading order, as the incremental upsert merges them.</summary>
+        private static Dictionary<string, BulkKeys.KeptCall> ResultsByCall(List<ToolResultRecord> results)
+        {
+            var merged = new Dictionary<string, BulkKeys.KeptCall>(results.Count, StringComparer.Ordinal);
+            foreach (ToolResultRecord t in results)
+            {
+                merged[t.CallId] = merged.TryGetValue(t.CallId, out BulkKeys.KeptCall earlier)
+                    ? earlier.WithResult(t.Ts, t.IsError, t.DurationMs)
+                    : BulkKeys.KeptCall.ResultOnly(0, t.Ts, t.IsError, t.DurationMs);
+            }
+
+            return merged;
+        }
+
+        private static readonly string[] ToolCallWithResultParameters = ToolCallParameters.Concat(new[] { "$resultTs", "$isError", "$duration" }).ToArray();
+
+        private void AppendToolCalls(string sourceName, List<ToolCallRecord> calls, Dictionary<string, BulkKeys.KeptCall> results, HashSet<string> resultsWritten)
         {
             BulkKeys.Table<BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls;
             ulong seed = BulkKeys.SeedOf(sourceName);
             Statement append = Prepared(AppendToolCallSql, ToolCallParameters);
+            Statement appendWithResult = Prepared(AppendToolCallWithResultSql, ToolCallWithResultParameters);
             Statement fill = Prepared(FillToolCallSql, "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent", "$rowId");
             foreach (ToolCallRecord c in calls)
             {
                 var key = BulkKeys.KeyHash.Of(c.CallId, seed);
                 if (!kept.Held.TryGetValue(key, out BulkKeys.KeptCall current))
                 {
-                    append.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
-                    AddCall(kept, key, c.CallId, sourceName, BulkKeys.KeptCall.Called(LastRowId));
+                    if (results.TryGetValue(c.CallId, out BulkKeys.KeptCall result) && resultsWritten.Add(c.CallId))
+                    {
+                        appendWithResult.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent, result.ResultTs, result.IsError ? 1 : 0, result.DurationMs);
+                        AddCall(kept, key, c.CallId, sourceName, BulkKeys.KeptCall.Called(LastRowId).WithResult(result.ResultTs, result.IsError, result.DurationMs));
+                    }
+                    else
+                    {
+                        append.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent);
+                        AddCall(kept, key, c.CallId, sourceName, BulkKeys.KeptCall.Called(LastRowId));
+                    }
+
                     ToolCallsAdded++;
                 }
                 else if (!current.CallSeen)
@@ -343,7 +377,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             }
         }
 
-        private void AppendToolResults(string sourceName, List<ToolResultRecord> results)
+        /// <param name="written">Calls whose row was written with this batch's results already merged.</param>
+        private void AppendToolResults(string sourceName, List<ToolResultRecord> results, HashSet<string> written)
         {
             BulkKeys.Table<BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls;
             ulong seed = BulkKeys.SeedOf(sourceName);
@@ -351,6 +386,11 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             Statement replace = Prepared(ReplaceToolResultSql, "$ts", "$isError", "$duration", "$rowId");
             foreach (ToolResultRecord t in results)
             {
+                if (written.Contains(t.CallId))
+                {
+                    continue;
+                }
+
                 var key = BulkKeys.KeyHash.Of(t.CallId, seed);
                 if (!kept.Held.TryGetValue(key, out BulkKeys.KeptCall current))
                 {
