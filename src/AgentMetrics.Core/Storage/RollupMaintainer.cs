@@ -111,27 +111,30 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $long, $requ
                 return;
             }
 
-            using SqliteCommand insert = warehouse.Command(InsertRollupSql, tx);
+            // Bound by position on the connection's handle: through ADO.NET each of ~20,000 rows cost ~5 µs of
+            // parameter bookkeeping, ~0.1 s at the very end of a first import where nothing else runs.
             string[] parameterNames = { "$source", "$model", "$project", "$path", "$branch", "$agent", "$bucket", "$long", "$requests", "$input", "$output", "$cw5m", "$cw1h", "$read", "$reasoning", "$web" };
-            SqliteParameter[] parameters = parameterNames.Select(name => insert.Parameters.AddWithValue(name, DBNull.Value)).ToArray();
-            insert.Prepare();
+            using var insert = new PreparedStatement(warehouse.Connection, InsertRollupSql, parameterNames);
+            var values = new object?[parameterNames.Length];
             // In bucket order: a refresh later deletes and re-sums whole buckets, and a bucket whose rows share
             // a page or two costs that many pages rather than one per row (an append's log was 7 % rollup pages).
             foreach (var pair in sums.OrderBy(pair => pair.Key.Bucket))
             {
                 var (source, model, project, path, branch, agent, bucket, longContext) = pair.Key;
-                object?[] values = { source, model, project, path, branch, agent, bucket, longContext ? 1L : 0L };
-                for (int i = 0; i < values.Length; i++)
-                {
-                    parameters[i].Value = values[i] ?? DBNull.Value;
-                }
-
+                values[0] = source;
+                values[1] = model;
+                values[2] = project;
+                values[3] = path;
+                values[4] = branch;
+                values[5] = agent;
+                values[6] = bucket;
+                values[7] = longContext ? 1L : 0L;
                 for (int i = 0; i < pair.Value.Length; i++)
                 {
-                    parameters[values.Length + i].Value = pair.Value[i];
+                    values[8 + i] = pair.Value[i];
                 }
 
-                insert.ExecuteNonQuery();
+                insert.Execute(values);
             }
         }
 

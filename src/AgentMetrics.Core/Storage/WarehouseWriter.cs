@@ -142,7 +142,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         // Subagent types seen so far (from 2.1 meta files): a copy read from another file, such as an
         // agent_progress mirror in the parent transcript, gets its type too.
         private readonly Dictionary<(string Source, string AgentId), string> _agentTypes = new Dictionary<(string, string), string>();
-        private readonly Dictionary<string, Statement> _commands = new Dictionary<string, Statement>();
+        private readonly Dictionary<string, PreparedStatement> _commands = new Dictionary<string, PreparedStatement>();
 
         public WarehouseWriter(Warehouse warehouse)
         {
@@ -196,7 +196,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 UpsertToolResults(sourceName, batch.ToolResults);
             }
 
-            Statement report = Prepared(UpsertSessionReportSql, "$source", "$session", "$cost", "$api", "$tool", "$total", "$added", "$removed", "$usage");
+            PreparedStatement report = Prepared(UpsertSessionReportSql, "$source", "$session", "$cost", "$api", "$tool", "$total", "$added", "$removed", "$usage");
             foreach (SessionReportRecord s in batch.SessionReports)
             {
                 TouchedSessions.Add((sourceName, s.SessionId));
@@ -248,7 +248,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private void UpsertRequests(string sourceName, List<RequestRecord> requests)
         {
-            Statement upsert = Prepared(UpsertRequestSql, RequestParameters);
+            PreparedStatement upsert = Prepared(UpsertRequestSql, RequestParameters);
             foreach (RequestRecord r in Winners(requests))
             {
                 upsert.Execute(RequestValues(sourceName, r));
@@ -260,8 +260,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             BulkKeys.Table<BulkKeys.KeptRequest> kept = _bulkKeys.Requests;
             ulong seed = BulkKeys.SeedOf(sourceName);
             // Looked up once a batch: finding a statement hashes its whole SQL text.
-            Statement insert = Prepared(InsertRequestSql, RequestParameters);
-            Statement replace = Prepared(ReplaceRequestSql, ReplaceRequestParameters);
+            PreparedStatement insert = Prepared(InsertRequestSql, RequestParameters);
+            PreparedStatement replace = Prepared(ReplaceRequestSql, ReplaceRequestParameters);
             foreach (RequestRecord r in Winners(requests))
             {
                 var key = BulkKeys.KeyHash.Of(r.DedupKey, seed);
@@ -295,7 +295,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private void UpsertToolCalls(string sourceName, List<ToolCallRecord> calls)
         {
-            Statement upsert = Prepared(UpsertToolCallSql, ToolCallParameters);
+            PreparedStatement upsert = Prepared(UpsertToolCallSql, ToolCallParameters);
             var seenCalls = new HashSet<string>(StringComparer.Ordinal);
             foreach (ToolCallRecord c in calls)
             {
@@ -326,9 +326,9 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         {
             BulkKeys.Table<BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls;
             ulong seed = BulkKeys.SeedOf(sourceName);
-            Statement append = Prepared(AppendToolCallSql, ToolCallParameters);
-            Statement appendWithResult = Prepared(AppendToolCallWithResultSql, ToolCallWithResultParameters);
-            Statement fill = Prepared(FillToolCallSql, "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent", "$rowId");
+            PreparedStatement append = Prepared(AppendToolCallSql, ToolCallParameters);
+            PreparedStatement appendWithResult = Prepared(AppendToolCallWithResultSql, ToolCallWithResultParameters);
+            PreparedStatement fill = Prepared(FillToolCallSql, "$requestKey", "$session", "$name", "$ts", "$sidechain", "$agent", "$rowId");
             foreach (ToolCallRecord c in calls)
             {
                 var key = BulkKeys.KeyHash.Of(c.CallId, seed);
@@ -370,7 +370,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private void UpsertToolResults(string sourceName, List<ToolResultRecord> results)
         {
-            Statement upsert = Prepared(UpsertToolResultSql, ToolResultParameters);
+            PreparedStatement upsert = Prepared(UpsertToolResultSql, ToolResultParameters);
             foreach (ToolResultRecord t in results)
             {
                 upsert.Execute(sourceName, t.CallId, t.Ts, t.IsError ? 1 : 0, t.DurationMs);
@@ -382,8 +382,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         {
             BulkKeys.Table<BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls;
             ulong seed = BulkKeys.SeedOf(sourceName);
-            Statement append = Prepared(AppendToolResultSql, ToolResultParameters);
-            Statement replace = Prepared(ReplaceToolResultSql, "$ts", "$isError", "$duration", "$rowId");
+            PreparedStatement append = Prepared(AppendToolResultSql, ToolResultParameters);
+            PreparedStatement replace = Prepared(ReplaceToolResultSql, "$ts", "$isError", "$duration", "$rowId");
             foreach (ToolResultRecord t in results)
             {
                 if (written.Contains(t.CallId))
@@ -410,11 +410,11 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private long LastRowId => SQLitePCL.raw.sqlite3_last_insert_rowid(_warehouse.Connection.Handle);
 
-        private Statement Prepared(string sql, params string[] parameterOrder)
+        private PreparedStatement Prepared(string sql, params string[] parameterOrder)
         {
-            if (!_commands.TryGetValue(sql, out Statement? statement))
+            if (!_commands.TryGetValue(sql, out PreparedStatement? statement))
             {
-                statement = new Statement(_warehouse.Connection, sql, parameterOrder);
+                statement = new PreparedStatement(_warehouse.Connection, sql, parameterOrder);
                 _commands[sql] = statement;
             }
 
@@ -439,85 +439,9 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             return best.Values;
         }
 
-        /// <summary>
-        /// A statement prepared once on the connection's own handle and bound by position. The import writes
-        /// hundreds of thousands of rows; going through SQLitePCLRaw directly skips the reader object and
-        /// parameter bookkeeping ADO.NET pays on every ExecuteNonQuery, which was most of the writer's time.
-        /// It runs inside the transaction Microsoft.Data.Sqlite began on the same handle.
-        /// </summary>
-        private sealed class Statement : IDisposable
-        {
-            private readonly SQLitePCL.sqlite3 _db;
-            private readonly SQLitePCL.sqlite3_stmt _statement;
-            private readonly int[] _indexes;
-            private readonly object?[] _values;
-            private readonly bool[] _bound;
-
-            public Statement(SqliteConnection connection, string sql, string[] names)
-            {
-                _db = connection.Handle!;
-                Check(SQLitePCL.raw.sqlite3_prepare_v2(_db, sql, out _statement));
-                _indexes = new int[names.Length];
-                _values = new object?[names.Length];
-                _bound = new bool[names.Length];
-                for (int i = 0; i < names.Length; i++)
-                {
-                    _indexes[i] = SQLitePCL.raw.sqlite3_bind_parameter_index(_statement, names[i]);
-                }
-            }
-
-            public int Execute(params object?[] values)
-            {
-                for (int i = 0; i < values.Length; i++)
-                {
-                    // A reset keeps the bindings: a value equal to the one already bound (the source, the file,
-                    // the project, the model, the nulls - most of a row) is not bound again.
-                    object? value = values[i];
-                    if (_bound[i] && (value is null ? _values[i] is null : value.Equals(_values[i])))
-                    {
-                        continue;
-                    }
-
-                    int index = _indexes[i];
-                    _bound[i] = false;
-                    int rc = value switch
-                    {
-                        null => SQLitePCL.raw.sqlite3_bind_null(_statement, index),
-                        string text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, text),
-                        long number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
-                        int number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
-                        double real => SQLitePCL.raw.sqlite3_bind_double(_statement, index, real),
-                        var other => throw new ArgumentException($"Cannot bind a {other.GetType().Name}."),
-                    };
-                    Check(rc);
-                    _values[i] = value;
-                    _bound[i] = true;
-                }
-
-                int step = SQLitePCL.raw.sqlite3_step(_statement);
-                SQLitePCL.raw.sqlite3_reset(_statement);
-                if (step != SQLitePCL.raw.SQLITE_DONE && step != SQLitePCL.raw.SQLITE_ROW)
-                {
-                    Check(step);
-                }
-
-                return SQLitePCL.raw.sqlite3_changes(_db);
-            }
-
-            private void Check(int rc)
-            {
-                if (rc != SQLitePCL.raw.SQLITE_OK)
-                {
-                    throw new SqliteException(SQLitePCL.raw.sqlite3_errmsg(_db).utf8_to_string(), rc);
-                }
-            }
-
-            public void Dispose() => _statement.Dispose();
-        }
-
         public void Dispose()
         {
-            foreach (Statement statement in _commands.Values)
+            foreach (PreparedStatement statement in _commands.Values)
             {
                 statement.Dispose();
             }
