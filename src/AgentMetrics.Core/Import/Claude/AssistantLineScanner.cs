@@ -10,6 +10,22 @@ namespace AgentMetrics.Import.Claude
     /// </summary>
     internal static class AssistantLineScanner
     {
+        /// <summary>Each parsing thread's last value of the fields most lines repeat.</summary>
+        private sealed class RepeatedFields
+        {
+            public readonly RepeatedString SessionId = new RepeatedString();
+            public readonly RepeatedString Cwd = new RepeatedString();
+            public readonly RepeatedString GitBranch = new RepeatedString();
+            public readonly RepeatedString Version = new RepeatedString();
+            public readonly RepeatedString AgentId = new RepeatedString();
+            public readonly RepeatedString Model = new RepeatedString();
+        }
+
+        [ThreadStatic]
+        private static RepeatedFields? _repeated;
+
+        private static RepeatedFields Repeated => _repeated ??= new RepeatedFields();
+
         public static bool TryRead(ReadOnlySpan<byte> json, out ResponseFields? fields, out long? timestamp)
         {
             fields = null;
@@ -85,19 +101,19 @@ namespace AgentMetrics.Import.Claude
             }
             else if (reader.ValueTextEquals("sessionId"u8))
             {
-                found.SessionId = ForwardJson.NextString(ref reader);
+                found.SessionId = ForwardJson.NextString(ref reader, Repeated.SessionId);
             }
             else if (reader.ValueTextEquals("cwd"u8))
             {
-                found.Cwd = ForwardJson.NextString(ref reader);
+                found.Cwd = ForwardJson.NextString(ref reader, Repeated.Cwd);
             }
             else if (reader.ValueTextEquals("gitBranch"u8))
             {
-                found.GitBranch = ForwardJson.NextString(ref reader);
+                found.GitBranch = ForwardJson.NextString(ref reader, Repeated.GitBranch);
             }
             else if (reader.ValueTextEquals("version"u8))
             {
-                found.Version = ForwardJson.NextString(ref reader);
+                found.Version = ForwardJson.NextString(ref reader, Repeated.Version);
             }
             else if (reader.ValueTextEquals("requestId"u8))
             {
@@ -109,7 +125,7 @@ namespace AgentMetrics.Import.Claude
             }
             else if (reader.ValueTextEquals("agentId"u8))
             {
-                found.AgentId = ForwardJson.NextString(ref reader);
+                found.AgentId = ForwardJson.NextString(ref reader, Repeated.AgentId);
             }
             else if (reader.ValueTextEquals("isSidechain"u8))
             {
@@ -148,7 +164,7 @@ namespace AgentMetrics.Import.Claude
                 }
                 else if (reader.ValueTextEquals("model"u8))
                 {
-                    found.Model = ForwardJson.NextString(ref reader);
+                    found.Model = ForwardJson.NextString(ref reader, Repeated.Model);
                 }
                 else if (reader.ValueTextEquals("usage"u8))
                 {
