@@ -355,8 +355,29 @@ namespace AgentMetrics.Import.Claude
             }
         }
 
-        internal static string SubagentLabel(FileContext context, string? agentId) =>
-            context.File.Hints.TryGetValue(AgentTypeHint, out string? type) ? MainAgent + "/" + type : MainAgent + "/subagent";
+        private const string UntypedSubagent = MainAgent + "/subagent";
+
+        [ThreadStatic]
+        private static string? _lastType;
+
+        [ThreadStatic]
+        private static string? _lastLabel;
+
+        internal static string SubagentLabel(FileContext context, string? agentId)
+        {
+            if (!context.File.Hints.TryGetValue(AgentTypeHint, out string? type))
+            {
+                return UntypedSubagent;
+            }
+
+            if (!string.Equals(type, _lastType, StringComparison.Ordinal))
+            {
+                _lastType = type;
+                _lastLabel = MainAgent + "/" + type;
+            }
+
+            return _lastLabel!;
+        }
 
         private static void ReadToolResults(JsonElement root, long? ts, ImportBatch batch)
         {
@@ -401,6 +422,15 @@ namespace AgentMetrics.Import.Claude
             return Guid.TryParse(name, out _) ? name : null;
         }
 
+        private static readonly char[] Separators = { '/', '\\' };
+
+        // Each parsing thread's last folder and its name: most lines of a file share one folder.
+        [ThreadStatic]
+        private static string? _lastCwd;
+
+        [ThreadStatic]
+        private static string? _lastProject;
+
         /// <summary>A readable project name: the last segment of the working directory.</summary>
         public static string? ProjectName(string? cwd)
         {
@@ -409,10 +439,17 @@ namespace AgentMetrics.Import.Claude
                 return null;
             }
 
-            string trimmed = cwd!.TrimEnd('/', '\\');
-            int cut = trimmed.LastIndexOfAny(new[] { '/', '\\' });
+            if (string.Equals(cwd, _lastCwd, StringComparison.Ordinal))
+            {
+                return _lastProject;
+            }
+
+            string trimmed = cwd!.TrimEnd(Separators);
+            int cut = trimmed.LastIndexOfAny(Separators);
             string name = cut >= 0 ? trimmed.Substring(cut + 1) : trimmed;
-            return name.Length == 0 ? cwd : name;
+            _lastCwd = cwd;
+            _lastProject = name.Length == 0 ? cwd : name;
+            return _lastProject;
         }
     }
 }
