@@ -272,6 +272,9 @@ namespace AgentMetrics.Import
             _bulk = false;
             ReleaseParsingMemory();
             BulkLoad.Finish(_warehouse);
+            // The rollup's sums (tens of thousands of groups) are garbage now, left to a full collection that
+            // would come only after whatever the caller runs next had grown the heap on top of them.
+            ReleaseParsingMemory();
         }
 
         /// <summary>

@@ -67,7 +67,8 @@ namespace AgentMetrics.Storage
     internal sealed class BulkKeys
     {
         /// <summary>
-        /// Keys held per table (about 13 MB for requests, 10 MB for tool calls). 1 GB of typical history has about
+        /// Keys held per table (about 13 MB for requests, 10 MB for tool calls, allocated once a table holds an
+        /// eighth of them). 1 GB of typical history has about
         /// 120,000 requests and 130,000 tool calls, so histories up to about that size never forget a key.
         /// </summary>
         public const int DefaultBudget = 175_000;
@@ -126,13 +127,14 @@ namespace AgentMetrics.Storage
                     }
 
                     _forgotten.Add(filter);
-                    // A new dictionary of exactly the budget: Clear would keep the old one's buckets, which the
-                    // doubling growth may have made far larger than the budget.
-                    Held = new Dictionary<KeyHash, T>(budget);
+                    // Emptied in place: it was sized to the budget (below), and a new one would leave the old
+                    // arrays on the large-object heap until the next full collection, a peak of both at once.
+                    Held.Clear();
                 }
-                else if (!_sized && Held.Count >= budget / 2)
+                else if (!_sized && Held.Count >= budget / 8)
                 {
-                    // Half full: from here the dictionary would double past the budget; size it to the budget once.
+                    // Sized to the budget once, while what it replaces is still small: growing by doubling, it
+                    // would pass the budget (175,000 keys had 324,449 entries' room) and leave each old array behind.
                     Held = new Dictionary<KeyHash, T>(budget).AddAll(Held);
                     _sized = true;
                 }
