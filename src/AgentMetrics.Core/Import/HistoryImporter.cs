@@ -141,8 +141,7 @@ namespace AgentMetrics.Import
                     {
                         // Finished before counting: a first import that had to forget keys holds repeated copies
                         // until then, and its writer counted a call each time it appended one.
-                        Dictionary<string, long> repeatedCalls = BulkLoad.RepeatedToolCalls(_warehouse);
-                        FinishBulkLoad();
+                        Dictionary<string, long> repeatedCalls = FinishBulkLoad();
                         foreach (SourceImport source in sources)
                         {
                             if (repeatedCalls.TryGetValue(source.Reader.Source.ToString(), out long repeated))
@@ -267,14 +266,15 @@ namespace AgentMetrics.Import
             }
         }
 
-        private void FinishBulkLoad()
+        private Dictionary<string, long> FinishBulkLoad()
         {
             _bulk = false;
             ReleaseParsingMemory();
-            BulkLoad.Finish(_warehouse);
+            Dictionary<string, long> repeatedCalls = BulkLoad.Finish(_warehouse);
             // The rollup's sums (tens of thousands of groups) are garbage now, left to a full collection that
             // would come only after whatever the caller runs next had grown the heap on top of them.
             ReleaseParsingMemory();
+            return repeatedCalls;
         }
 
         /// <summary>

@@ -135,7 +135,13 @@ namespace AgentMetrics.Storage
                 {
                     // Sized to the budget once, while what it replaces is still small: growing by doubling, it
                     // would pass the budget (175,000 keys had 324,449 entries' room) and leave each old array behind.
-                    Held = new Dictionary<KeyHash, T>(budget).AddAll(Held);
+                    var sized = new Dictionary<KeyHash, T>(budget);
+                    foreach (KeyValuePair<KeyHash, T> pair in Held)
+                    {
+                        sized.Add(pair.Key, pair.Value);
+                    }
+
+                    Held = sized;
                     _sized = true;
                 }
 
@@ -279,20 +285,6 @@ namespace AgentMetrics.Storage
 
             public bool SameResultAs(KeptCall other) =>
                 HasResult == other.HasResult && ResultTs == other.ResultTs && IsError == other.IsError && DurationMs == other.DurationMs;
-        }
-    }
-
-    internal static class DictionaryExtensions
-    {
-        public static Dictionary<TKey, TValue> AddAll<TKey, TValue>(this Dictionary<TKey, TValue> target, Dictionary<TKey, TValue> source)
-            where TKey : notnull
-        {
-            foreach (KeyValuePair<TKey, TValue> pair in source)
-            {
-                target.Add(pair.Key, pair.Value);
-            }
-
-            return target;
         }
     }
 }

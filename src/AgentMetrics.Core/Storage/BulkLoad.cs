@@ -99,15 +99,19 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
             return true;
         }
 
-        /// <summary>Builds what bulk mode skipped: the indexes, the subagent labels, the reported-cost spread and the rollup.</summary>
-        public static void Finish(Warehouse warehouse)
+        /// <summary>
+        /// Builds what bulk mode skipped: the indexes, the subagent labels, the reported-cost spread and the rollup.
+        /// Returns, by source, the tool calls the writer counted more than once because it had forgotten their
+        /// keys (it counts a call each time it appends a row holding one); empty when it forgot none.
+        /// </summary>
+        public static Dictionary<string, long> Finish(Warehouse warehouse)
         {
             // The index build sorts every request: a small page cache and temporary files on disk make SQLite
             // spill that sort to a file instead of holding it in memory (the import's memory budget is 200 MB).
             warehouse.Execute("PRAGMA cache_size = -4096; PRAGMA temp_store = FILE;");
             try
             {
-                FinishInTransaction(warehouse);
+                return FinishInTransaction(warehouse);
             }
             finally
             {
@@ -115,9 +119,9 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
             }
         }
 
-        private static void FinishInTransaction(Warehouse warehouse)
+        private static Dictionary<string, long> FinishInTransaction(Warehouse warehouse)
         {
-            MergeRepeatedCopies(warehouse);
+            Dictionary<string, long> repeatedCalls = MergeRepeatedCopies(warehouse);
             using (SqliteTransaction tx = warehouse.BeginWrite())
             {
                 // Subagent types learned after their requests were written (the writer deferred this), before the
@@ -156,59 +160,43 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
                 // Never leave the second connection reading behind an early failure.
                 ((IAsyncResult)sums).AsyncWaitHandle.WaitOne();
             }
+
+            return repeatedCalls;
         }
 
         /// <summary>
-        /// Tool calls counted more than once because their keys had been forgotten, by source (empty when none
-        /// were): the writer counted a call each time it appended a row holding one.
+        /// Keeps one row per request and per call where the writer had to forget keys (idempotent until the notes
+        /// go), and says by source how many calls it had counted twice: the rows of a call beyond its first that
+        /// hold the call.
         /// </summary>
-        internal static Dictionary<string, long> RepeatedToolCalls(Warehouse warehouse)
+        private static Dictionary<string, long> MergeRepeatedCopies(Warehouse warehouse)
         {
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            if (!HasRepeats(warehouse))
+            var repeatedCalls = new Dictionary<string, long>(StringComparer.Ordinal);
+            if (warehouse.Scalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{RepeatsTable}';") == 0)
             {
-                return counts;
-            }
-
-            using SqliteCommand command = warehouse.Command(@"
-SELECT source, sum(named - 1) FROM (
-    SELECT source, call_id, count(name) AS named FROM tool_calls
-    WHERE (source, call_id) IN (SELECT source, key FROM " + RepeatsTable + @" WHERE kind = 1)
-    GROUP BY source, call_id HAVING count(name) > 1)
-GROUP BY source;");
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                counts[reader.GetString(0)] = reader.GetInt64(1);
-            }
-
-            return counts;
-        }
-
-        private static bool TableExists(Warehouse warehouse, string name, SqliteTransaction? tx = null) =>
-            warehouse.Scalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{name}';", tx) > 0;
-
-        private static bool HasRepeats(Warehouse warehouse, SqliteTransaction? tx = null) =>
-            TableExists(warehouse, RepeatsTable, tx) && warehouse.Scalar<long>($"SELECT EXISTS (SELECT 1 FROM {RepeatsTable});", tx) != 0;
-
-        /// <summary>Keeps one row per request and per call where the writer had to forget keys (idempotent until the notes go).</summary>
-        private static void MergeRepeatedCopies(Warehouse warehouse)
-        {
-            if (!TableExists(warehouse, RepeatsTable))
-            {
-                return;
+                return repeatedCalls;
             }
 
             using SqliteTransaction tx = warehouse.BeginWrite();
-            if (HasRepeats(warehouse, tx))
+            if (warehouse.Scalar<long>($"SELECT EXISTS (SELECT 1 FROM {RepeatsTable});", tx) != 0)
             {
                 warehouse.Execute(DropLosingRequestCopiesSql, tx);
                 warehouse.Execute(RepeatedCallsSql, tx);
+                using (SqliteCommand command = warehouse.Command("SELECT source, sum(named - 1) FROM temp.call_copies WHERE named > 1 GROUP BY source;", tx))
+                using (SqliteDataReader reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        repeatedCalls[reader.GetString(0)] = reader.GetInt64(1);
+                    }
+                }
+
                 warehouse.Execute(MergeToolCallCopiesSql, tx);
             }
 
             warehouse.Execute($"DROP TABLE {RepeatsTable};", tx);
             tx.Commit();
+            return repeatedCalls;
         }
     }
 }

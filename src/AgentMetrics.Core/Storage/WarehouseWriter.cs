@@ -185,9 +185,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 // A call's result is usually in the same batch (the next line): merged before the call's row is
                 // written, it costs no second write of the row.
                 Dictionary<string, BulkKeys.KeptCall> results = ResultsByCall(batch.ToolResults);
-                var resultsWritten = new HashSet<string>(StringComparer.Ordinal);
-                AppendToolCalls(sourceName, batch.ToolCalls, results, resultsWritten);
-                AppendToolResults(sourceName, batch.ToolResults, resultsWritten);
+                AppendToolCalls(sourceName, batch.ToolCalls, results);
+                AppendToolResults(sourceName, batch.ToolResults, results);
             }
             else
             {
@@ -322,7 +321,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         private static readonly string[] ToolCallWithResultParameters = ToolCallParameters.Concat(new[] { "$resultTs", "$isError", "$duration" }).ToArray();
 
-        private void AppendToolCalls(string sourceName, List<ToolCallRecord> calls, Dictionary<string, BulkKeys.KeptCall> results, HashSet<string> resultsWritten)
+        /// <param name="results">The batch's results by call; those written with their call's row are taken out.</param>
+        private void AppendToolCalls(string sourceName, List<ToolCallRecord> calls, Dictionary<string, BulkKeys.KeptCall> results)
         {
             BulkKeys.Table<BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls;
             ulong seed = BulkKeys.SeedOf(sourceName);
@@ -334,8 +334,9 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 var key = BulkKeys.KeyHash.Of(c.CallId, seed);
                 if (!kept.Held.TryGetValue(key, out BulkKeys.KeptCall current))
                 {
-                    if (results.TryGetValue(c.CallId, out BulkKeys.KeptCall result) && resultsWritten.Add(c.CallId))
+                    if (results.TryGetValue(c.CallId, out BulkKeys.KeptCall result))
                     {
+                        results.Remove(c.CallId);
                         appendWithResult.Execute(sourceName, c.CallId, c.RequestKey, c.SessionId, c.Name, c.Ts, c.IsSidechain ? 1 : 0, c.Agent, result.ResultTs, result.IsError ? 1 : 0, result.DurationMs);
                         AddCall(kept, key, c.CallId, sourceName, BulkKeys.KeptCall.Called(LastRowId).WithResult(result.ResultTs, result.IsError, result.DurationMs));
                     }
@@ -377,8 +378,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             }
         }
 
-        /// <param name="written">Calls whose row was written with this batch's results already merged.</param>
-        private void AppendToolResults(string sourceName, List<ToolResultRecord> results, HashSet<string> written)
+        /// <param name="pending">The batch's results not yet written with their call's row (see <see cref="AppendToolCalls"/>).</param>
+        private void AppendToolResults(string sourceName, List<ToolResultRecord> results, Dictionary<string, BulkKeys.KeptCall> pending)
         {
             BulkKeys.Table<BulkKeys.KeptCall> kept = _bulkKeys.ToolCalls;
             ulong seed = BulkKeys.SeedOf(sourceName);
@@ -386,7 +387,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             PreparedStatement replace = Prepared(ReplaceToolResultSql, "$ts", "$isError", "$duration", "$rowId");
             foreach (ToolResultRecord t in results)
             {
-                if (written.Contains(t.CallId))
+                if (!pending.ContainsKey(t.CallId))
                 {
                     continue;
                 }
