@@ -56,7 +56,7 @@ namespace AgentMetrics.Import.Claude
                         reader.Read();
                         if (reader.TokenType == JsonTokenType.StartObject)
                         {
-                            hasUsage = ReadMessage(ref reader, found);
+                            hasUsage = ReadMessage(ref reader, found, json);
                         }
                         else
                         {
@@ -153,7 +153,7 @@ namespace AgentMetrics.Import.Claude
             return reader.TryGetInt64(out long whole) ? whole : (long)Math.Round(reader.GetDouble());
         }
 
-        internal static bool ReadMessage(ref Utf8JsonReader reader, ResponseFields found)
+        internal static bool ReadMessage(ref Utf8JsonReader reader, ResponseFields found, ReadOnlySpan<byte> line)
         {
             bool hasUsage = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -184,7 +184,7 @@ namespace AgentMetrics.Import.Claude
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartArray)
                     {
-                        ReadContent(ref reader, found);
+                        ReadContent(ref reader, found, line);
                     }
                     else
                     {
@@ -274,7 +274,8 @@ namespace AgentMetrics.Import.Claude
             }
         }
 
-        private static void ReadContent(ref Utf8JsonReader reader, ResponseFields found)
+        /// <param name="line">The buffer the reader reads: text and thinking blocks are stepped over (see <see cref="ForwardJson.SkipValue(ref Utf8JsonReader, ReadOnlySpan{byte})"/>).</param>
+        private static void ReadContent(ref Utf8JsonReader reader, ResponseFields found, ReadOnlySpan<byte> line)
         {
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
@@ -303,7 +304,7 @@ namespace AgentMetrics.Import.Claude
                     }
                     else
                     {
-                        ForwardJson.SkipValue(ref reader);
+                        ForwardJson.SkipValue(ref reader, line);
                     }
                 }
 

@@ -73,7 +73,7 @@ namespace AgentMetrics.Import.Claude
                                 reader.Read();
                                 if (reader.TokenType == JsonTokenType.StartObject)
                                 {
-                                    copyHasUsage = ReadEnvelope(ref reader, copy, out copyTs, out copySidechain);
+                                    copyHasUsage = ReadEnvelope(ref reader, copy, json, out copyTs, out copySidechain);
                                 }
                                 else
                                 {
@@ -121,7 +121,7 @@ namespace AgentMetrics.Import.Claude
         }
 
         /// <summary>data.message: the copied line's envelope and its message. True when the message has usage.</summary>
-        private static bool ReadEnvelope(ref Utf8JsonReader reader, ResponseFields copy, out long? ts, out bool? sidechain)
+        private static bool ReadEnvelope(ref Utf8JsonReader reader, ResponseFields copy, ReadOnlySpan<byte> json, out long? ts, out bool? sidechain)
         {
             ts = null;
             sidechain = null;
@@ -133,7 +133,7 @@ namespace AgentMetrics.Import.Claude
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
-                        hasUsage = AssistantLineScanner.ReadMessage(ref reader, copy);
+                        hasUsage = AssistantLineScanner.ReadMessage(ref reader, copy, json);
                     }
                     else
                     {

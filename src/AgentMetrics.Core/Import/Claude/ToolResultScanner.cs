@@ -41,7 +41,7 @@ namespace AgentMetrics.Import.Claude
                         reader.Read();
                         if (reader.TokenType == JsonTokenType.StartObject)
                         {
-                            ReadMessage(ref reader, results);
+                            ReadMessage(ref reader, results, json);
                         }
                         else
                         {
@@ -101,7 +101,8 @@ namespace AgentMetrics.Import.Claude
             return last >= 0 && json[last] == (byte)'}';
         }
 
-        private static void ReadMessage(ref Utf8JsonReader reader, List<ToolResultRecord> results)
+        /// <param name="line">The buffer the reader reads: a result's content is stepped over (see <see cref="ForwardJson.SkipValue(ref Utf8JsonReader, ReadOnlySpan{byte})"/>).</param>
+        private static void ReadMessage(ref Utf8JsonReader reader, List<ToolResultRecord> results, ReadOnlySpan<byte> line)
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -140,7 +141,7 @@ namespace AgentMetrics.Import.Claude
                         }
                         else
                         {
-                            ForwardJson.SkipValue(ref reader);
+                            ForwardJson.SkipValue(ref reader, line);
                         }
                     }
 

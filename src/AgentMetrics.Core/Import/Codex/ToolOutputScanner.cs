@@ -94,7 +94,7 @@ namespace AgentMetrics.Import.Codex
                             }
                             else
                             {
-                                ForwardJson.SkipValue(ref reader);
+                                ForwardJson.SkipValue(ref reader, json);
                             }
                         }
                     }
@@ -172,7 +172,8 @@ namespace AgentMetrics.Import.Codex
                 {
                     if (!inner.ValueTextEquals("metadata"u8))
                     {
-                        ForwardJson.SkipValue(ref inner);
+                        // The command's own output, as long as the line's: stepped over, not walked.
+                        ForwardJson.SkipValue(ref inner, text);
                         continue;
                     }
 
