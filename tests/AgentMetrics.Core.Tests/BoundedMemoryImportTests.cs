@@ -40,7 +40,8 @@ namespace AgentMetrics.Core.Tests
             var rows = new List<string>();
             foreach (string sql in new[]
             {
-                "SELECT * FROM requests ORDER BY source, dedup_key;",
+                // A file's id depends on when its first batch was written; its path does not.
+                "SELECT requests.*, (SELECT path FROM source_files f WHERE f.file_id = requests.file_id) AS file FROM requests ORDER BY source, dedup_key;",
                 "SELECT source, call_id, name, request_key, has_result, result_ts, is_error FROM tool_calls ORDER BY source, call_id;",
             })
             {
@@ -49,7 +50,7 @@ namespace AgentMetrics.Core.Tests
                 while (reader.Read())
                 {
                     var fields = Enumerable.Range(0, reader.FieldCount)
-                        .Where(i => reader.GetName(i) != "request_pk")
+                        .Where(i => reader.GetName(i) != "request_pk" && reader.GetName(i) != "file_id")
                         .Select(i => reader.GetName(i) + "=" + reader.GetValue(i));
                     rows.Add(string.Join("|", fields));
                 }

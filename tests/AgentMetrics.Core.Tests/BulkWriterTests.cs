@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using AgentMetrics.Import;
 using AgentMetrics.Storage;
 using AgentMetrics.Tests.Shared;
@@ -71,17 +72,30 @@ namespace AgentMetrics.Core.Tests
             return rows;
         }
 
-        private const string RequestsSql = "SELECT dedup_key, model, ts, input_tokens, weight, file_path, line FROM requests ORDER BY dedup_key;";
+        private const string RequestsSql = "SELECT dedup_key, model, ts, input_tokens, weight, (SELECT path FROM source_files f WHERE f.file_id = requests.file_id), line FROM requests ORDER BY dedup_key;";
         private const string ToolCallsSql = "SELECT call_id, name, request_key, ts FROM tool_calls WHERE name IS NOT NULL ORDER BY call_id;";
         private const string ToolResultsSql = "SELECT call_id, has_result, result_ts, is_error, duration_ms FROM tool_calls ORDER BY call_id;";
 
         private void Write(Warehouse warehouse, bool bulk, int budget = BulkKeys.DefaultBudget)
         {
             using var writer = new WarehouseWriter(warehouse) { Bulk = bulk, BulkKeyBudget = budget };
-            int file = 0;
             foreach (ImportBatch batch in Batches())
             {
-                writer.Write(AgentSource.Claude, batch, new FileManifest { Source = AgentSource.Claude, Path = $"f{file++}.jsonl" });
+                // As the importer writes them: each file's records with that file's manifest (requests name their
+                // file by its id), the batch's calls and results with the first file's.
+                var byFile = batch.Requests.GroupBy(r => r.FilePath!).ToList();
+                for (int i = 0; i < byFile.Count; i++)
+                {
+                    var part = new ImportBatch();
+                    part.Requests.AddRange(byFile[i]);
+                    if (i == 0)
+                    {
+                        part.ToolCalls.AddRange(batch.ToolCalls);
+                        part.ToolResults.AddRange(batch.ToolResults);
+                    }
+
+                    writer.Write(AgentSource.Claude, part, new FileManifest { Source = AgentSource.Claude, Path = byFile[i].Key });
+                }
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using AgentMetrics.Storage;
 using AgentMetrics.Tests.Shared;
 using Microsoft.Data.Sqlite;
@@ -99,6 +100,38 @@ DELETE FROM rollup_dirty;";
             Assert.Throws<SqliteException>(() => warehouse.Execute("INSERT INTO requests (source, dedup_key, ts) VALUES ('Claude', 'msg_1', 0);"));
             Assert.Throws<SqliteException>(() => warehouse.Execute("INSERT INTO tool_calls (source, call_id) VALUES ('Claude', 'toolu_a');"));
             warehouse.Execute("INSERT INTO requests (source, dedup_key, ts) VALUES ('Claude', 'msg_2', 1763000900000);");
+            Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM rollup_dirty;"));
+        }
+
+        [Fact]
+        public void AVersion4WarehouseNamesEachRequestsFileByIdThroughVersion5()
+        {
+            using var scratch = new ScratchFolder();
+            string path = scratch.File("v4.db");
+            using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = string.Concat(Schema.Migrations.Take(4)) + @"
+PRAGMA user_version = 4;
+INSERT INTO source_files (file_id, source, path) VALUES (3, 'Claude', '/h/a.jsonl'), (9, 'Claude', '/h/b.jsonl');
+INSERT INTO requests (request_pk, source, dedup_key, ts, input_tokens, weight, file_path, line) VALUES
+    (1, 'Claude', 'msg_1', 1763000000000, 10, 30, '/h/b.jsonl', 4),
+    (2, 'Claude', 'msg_2', 1763000000000, 11, 30, '/h/a.jsonl', 2),
+    (3, 'Claude', 'msg_3', 1763000000000, 12, 30, NULL, NULL),
+    (4, 'Claude', 'msg_4', 1763000000000, 13, 30, '/h/gone.jsonl', 1);
+DELETE FROM rollup_dirty;";
+                command.ExecuteNonQuery();
+            }
+
+            using var warehouse = Warehouse.Open(path);
+            Assert.Equal(Warehouse.SchemaVersion, warehouse.Describe().SchemaVersion);
+            Assert.Equal("1:9|2:3|3:-|4:-", warehouse.Scalar<string>("SELECT group_concat(request_pk || ':' || coalesce(file_id, '-'), '|') FROM (SELECT * FROM requests ORDER BY request_pk);"));
+            Assert.Equal(0L, warehouse.Scalar<long>("SELECT count(*) FROM pragma_table_info('requests') WHERE name = 'file_path';"));
+            Assert.Equal(46L, warehouse.Scalar<long>("SELECT sum(input_tokens) FROM requests;"));
+            // No amount changed, so no rollup bucket was marked; the triggers still mark the next change.
+            Assert.Equal(0L, warehouse.Scalar<long>("SELECT count(*) FROM rollup_dirty;"));
+            warehouse.Execute("UPDATE requests SET input_tokens = 14 WHERE request_pk = 4;");
             Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM rollup_dirty;"));
         }
 

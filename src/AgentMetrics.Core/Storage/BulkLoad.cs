@@ -40,7 +40,8 @@ DELETE FROM requests WHERE request_pk IN (
     SELECT request_pk FROM (
         SELECT request_pk, row_number() OVER (
             PARTITION BY source, dedup_key
-            ORDER BY weight DESC, ts, coalesce(file_start_ts, 9223372036854775807), coalesce(file_path, ''), line, request_pk) AS copy
+            ORDER BY weight DESC, ts, coalesce(file_start_ts, 9223372036854775807),
+                     coalesce((SELECT path FROM source_files f WHERE f.file_id = requests.file_id), ''), line, request_pk) AS copy
         FROM requests
         WHERE (source, dedup_key) IN (SELECT source, key FROM " + RepeatsTable + @" WHERE kind = 0))
     WHERE copy > 1);";

@@ -128,14 +128,18 @@ namespace AgentMetrics.Storage
 
         public FileManifest Snapshot() => (FileManifest)MemberwiseClone();
 
-        /// <summary>The manifest upsert; <see cref="SaveParameters"/> lists its parameters in the order <see cref="SaveValues"/> gives them.</summary>
+        /// <summary>
+        /// The manifest upsert, giving the file's id (requests name their file by it); <see cref="SaveParameters"/> lists
+        /// its parameters in the order <see cref="SaveValues"/> gives them.
+        /// </summary>
         internal const string SaveSql = @"
 INSERT INTO source_files (source, path, size, mtime_ms, consumed_bytes, consumed_lines, head_hash, tail_hash, first_ts, malformed, state, imported_at)
 VALUES ($source, $path, $size, $mtime, $consumed, $lines, $head, $tail, $first, $malformed, $state, $now)
 ON CONFLICT (path) DO UPDATE SET source = excluded.source, size = excluded.size, mtime_ms = excluded.mtime_ms,
     consumed_bytes = excluded.consumed_bytes, consumed_lines = excluded.consumed_lines, head_hash = excluded.head_hash,
     tail_hash = excluded.tail_hash, first_ts = excluded.first_ts, malformed = excluded.malformed, state = excluded.state,
-    imported_at = excluded.imported_at;";
+    imported_at = excluded.imported_at
+RETURNING file_id;";
 
         internal static readonly string[] SaveParameters =
         {

@@ -32,6 +32,40 @@ namespace AgentMetrics.Storage
 
         public int Execute(params object?[] values)
         {
+            Bind(values);
+            int step = SQLitePCL.raw.sqlite3_step(_statement);
+            SQLitePCL.raw.sqlite3_reset(_statement);
+            if (step != SQLitePCL.raw.SQLITE_DONE && step != SQLitePCL.raw.SQLITE_ROW)
+            {
+                Check(step);
+            }
+
+            return SQLitePCL.raw.sqlite3_changes(_db);
+        }
+
+        /// <summary>Runs a statement that gives one integer back (an upsert's RETURNING clause): that integer.</summary>
+        public long ExecuteInt64(params object?[] values)
+        {
+            Bind(values);
+            int step = SQLitePCL.raw.sqlite3_step(_statement);
+            long result = step == SQLitePCL.raw.SQLITE_ROW ? SQLitePCL.raw.sqlite3_column_int64(_statement, 0) : 0;
+            // The change is made by the first step; the reset finishes the statement.
+            SQLitePCL.raw.sqlite3_reset(_statement);
+            if (step == SQLitePCL.raw.SQLITE_DONE)
+            {
+                throw new InvalidOperationException("The statement gave no row back.");
+            }
+
+            if (step != SQLitePCL.raw.SQLITE_ROW)
+            {
+                Check(step);
+            }
+
+            return result;
+        }
+
+        private void Bind(object?[] values)
+        {
             for (int i = 0; i < values.Length; i++)
             {
                 // A reset keeps the bindings: a value equal to the one already bound (the source, the file,
@@ -57,15 +91,6 @@ namespace AgentMetrics.Storage
                 _values[i] = value;
                 _bound[i] = true;
             }
-
-            int step = SQLitePCL.raw.sqlite3_step(_statement);
-            SQLitePCL.raw.sqlite3_reset(_statement);
-            if (step != SQLitePCL.raw.SQLITE_DONE && step != SQLitePCL.raw.SQLITE_ROW)
-            {
-                Check(step);
-            }
-
-            return SQLitePCL.raw.sqlite3_changes(_db);
         }
 
         private void Check(int rc)

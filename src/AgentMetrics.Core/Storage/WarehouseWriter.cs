@@ -16,7 +16,7 @@ namespace AgentMetrics.Storage
         private const string InsertRequestRowSql = @"
 INSERT INTO requests (source, dedup_key, request_id, session_id, ts, model, agent, agent_id, project_path, project,
     git_branch, client_version, operation, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read,
-    reasoning_tokens, web_searches, weight, is_synthetic, success, duration_ms, reported_cost, file_start_ts, file_path, line)
+    reasoning_tokens, web_searches, weight, is_synthetic, success, duration_ms, reported_cost, file_start_ts, file_id, line)
 VALUES ($source, $key, $requestId, $session, $ts, $model, $agent,
     $agentId, $projectPath, $project, $branch, $version, $operation, $input, $output, $cw5m, $cw1h, $cacheRead, $reasoning, $web,
     $weight, $synthetic, $success, $duration, $reportedCost, $fileStart, $file, $line)";
@@ -30,15 +30,15 @@ ON CONFLICT (source, dedup_key) DO UPDATE SET
     cache_write_1h = excluded.cache_write_1h, cache_read = excluded.cache_read, reasoning_tokens = excluded.reasoning_tokens,
     web_searches = excluded.web_searches, weight = excluded.weight, is_synthetic = excluded.is_synthetic,
     success = excluded.success, duration_ms = excluded.duration_ms, reported_cost = excluded.reported_cost,
-    file_start_ts = excluded.file_start_ts, file_path = excluded.file_path, line = excluded.line
+    file_start_ts = excluded.file_start_ts, file_id = excluded.file_id, line = excluded.line
 WHERE excluded.weight > requests.weight
    OR (excluded.weight = requests.weight AND (
           excluded.ts < requests.ts
        OR (excluded.ts = requests.ts AND (
               coalesce(excluded.file_start_ts, 9223372036854775807) < coalesce(requests.file_start_ts, 9223372036854775807)
            OR (coalesce(excluded.file_start_ts, 9223372036854775807) = coalesce(requests.file_start_ts, 9223372036854775807)
-               AND (coalesce(excluded.file_path, '') < coalesce(requests.file_path, '')
-                    OR (excluded.file_path = requests.file_path AND excluded.line < requests.line)))))));";
+               AND (coalesce((SELECT path FROM source_files WHERE file_id = excluded.file_id), '') < coalesce((SELECT path FROM source_files WHERE file_id = requests.file_id), '')
+                    OR (excluded.file_id = requests.file_id AND excluded.line < requests.line)))))));";
 
         // The first copy of a call wins; a row that so far holds only the call's result (no name) takes it.
         private const string UpsertToolCallSql = @"
@@ -68,7 +68,7 @@ UPDATE requests SET source = $source, dedup_key = $key, request_id = $requestId,
     client_version = $version, operation = $operation, input_tokens = $input, output_tokens = $output, cache_write_5m = $cw5m,
     cache_write_1h = $cw1h, cache_read = $cacheRead, reasoning_tokens = $reasoning, web_searches = $web, weight = $weight,
     is_synthetic = $synthetic, success = $success, duration_ms = $duration, reported_cost = $reportedCost,
-    file_start_ts = $fileStart, file_path = $file, line = $line
+    file_start_ts = $fileStart, file_id = $file, line = $line
 WHERE request_pk = $rowId;";
 
         private const string AppendToolCallSql = @"
@@ -144,6 +144,9 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         private readonly Dictionary<(string Source, string AgentId), string> _agentTypes = new Dictionary<(string, string), string>();
         private readonly Dictionary<string, PreparedStatement> _commands = new Dictionary<string, PreparedStatement>();
 
+        // The ids of the files written so far, by path (see Write).
+        private readonly Dictionary<string, long> _fileIds = new Dictionary<string, long>(StringComparer.Ordinal);
+
         public WarehouseWriter(Warehouse warehouse)
         {
             _warehouse = warehouse;
@@ -170,6 +173,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         public void Write(AgentSource source, ImportBatch batch, FileManifest manifest, SqliteTransaction tx)
         {
             string sourceName = source.ToString();
+            // First, for the file's id: its requests name the file by it. The same transaction holds both.
+            _fileIds[manifest.Path] = Prepared(FileManifest.SaveSql, FileManifest.SaveParameters).ExecuteInt64(manifest.SaveValues());
             foreach (var pair in batch.AgentTypes)
             {
                 _agentTypes[(sourceName, pair.Key)] = pair.Value;
@@ -201,8 +206,6 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 TouchedSessions.Add((sourceName, s.SessionId));
                 report.Execute(sourceName, s.SessionId, s.ReportedCost, s.ApiDurationMs, s.ToolDurationMs, s.TotalDurationMs, s.LinesAdded, s.LinesRemoved, s.ModelUsageJson);
             }
-
-            Prepared(FileManifest.SaveSql, FileManifest.SaveParameters).Execute(manifest.SaveValues());
         }
 
         private object?[] RequestValues(string sourceName, RequestRecord r, int extra = 0)
@@ -240,7 +243,8 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             values[23] = r.DurationMs;
             values[24] = r.ReportedCost;
             values[25] = r.FileStartTs;
-            values[26] = r.FilePath;
+            // A batch holds one file's records and is written with that file's manifest (see Write).
+            values[26] = r.FilePath is not null && _fileIds.TryGetValue(r.FilePath, out long fileId) ? fileId : (object?)null;
             values[27] = r.Line;
             return values;
         }
