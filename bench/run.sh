@@ -139,15 +139,23 @@ for SIZE in "${SIZES[@]}"; do
   # warm the page cache for both tools
   timeout "$CMD_TIMEOUT" "${PEER[@]}" daily --json --offline -z UTC > /dev/null 2>&1
 
-  # peer: stateless, every run reads everything (cold = warm for ccusage)
+  # The two tools' runs alternate, so that a slow minute on this shared machine falls on both: ratios are
+  # taken within a run, and ccusage keeps no state (each of its runs is a full re-read, cold = warm).
   for i in $(seq "$REPS"); do
     time_left || break
     tf=$(timed "$D/ccusage-daily-$i.json" "${PEER[@]}" daily --json --offline -z UTC); record ccusage cold "$SIZE" "$tf"
+    if [ "$OURS_STATE" = ok ]; then
+      rm -rf "$S"; mkdir -p "$S"
+      tf=$(timed "$D/am-cold-$i.out" "${OURS[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record agentmetrics cold "$SIZE" "$tf"
+    fi
   done
   cp "$D/ccusage-daily-1.json" "$D/ccusage-daily.json" 2>/dev/null
   for i in $(seq "$REPS"); do
     time_left || break
     tf=$(timed "$D/ccusage-warm-$i.json" "${PEER[@]}" daily --json --offline -z UTC); record ccusage warm "$SIZE" "$tf"
+    if [ "$OURS_STATE" = ok ]; then
+      tf=$(timed "$D/am-warm-$i.out" "${OURS[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record agentmetrics warm "$SIZE" "$tf"
+    fi
   done
   for i in $(seq "$REPS"); do   # Codex-only report (ccusage 20 reads Codex rollouts)
     time_left || break
@@ -156,15 +164,6 @@ for SIZE in "${SIZES[@]}"; do
 
   # ours
   if [ "$OURS_STATE" = ok ]; then
-    for i in $(seq "$REPS"); do
-      time_left || break
-      rm -rf "$S"; mkdir -p "$S"
-      tf=$(timed "$D/am-cold-$i.out" "${OURS[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record agentmetrics cold "$SIZE" "$tf"
-    done
-    for i in $(seq "$REPS"); do
-      time_left || break
-      tf=$(timed "$D/am-warm-$i.out" "${OURS[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record agentmetrics warm "$SIZE" "$tf"
-    done
     if time_left; then
       tf=$(timed "$D/am-query.out" "${OURS[@]}" "$(ps_script "$QUERY_T" "$C" "$W")")
       qc=$(awk -F'\t' '/^QUERY-COST/{print $2}' "$D/am-query.out"); qs=$(awk -F'\t' '/^QUERY-SESSION/{print $2}' "$D/am-query.out")
