@@ -8,21 +8,24 @@ namespace AgentMetrics.Core.Tests
 {
     public sealed class WarehouseSchemaTests
     {
+        /// <summary>A warehouse file as version <paramref name="version"/> left it, holding what <paramref name="sql"/> adds.</summary>
+        private static string AtVersion(string path, int version, string sql)
+        {
+            using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = string.Concat(Schema.Migrations.Take(version)) + $"\nPRAGMA user_version = {version};\n" + sql;
+            command.ExecuteNonQuery();
+            return path;
+        }
+
         [Fact]
         public void AnOlderWarehouseIsMigratedForwardOnOpenWithItsDataIntact()
         {
             using var scratch = new ScratchFolder();
-            string path = scratch.File("v1.db");
-            using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-            {
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = Schema.Migrations[0] + @"
-PRAGMA user_version = 1;
+            string path = AtVersion(scratch.File("v1.db"), 1, @"
 INSERT INTO requests (source, dedup_key, session_id, ts, model, input_tokens, output_tokens, weight)
-VALUES ('Claude', 'msg_1', 's1', 1763000000000, 'claude-haiku-4-5-20251001', 10, 20, 30);";
-                command.ExecuteNonQuery();
-            }
+VALUES ('Claude', 'msg_1', 's1', 1763000000000, 'claude-haiku-4-5-20251001', 10, 20, 30);");
 
             using var warehouse = Warehouse.Open(path);
             var info = warehouse.Describe();
@@ -39,18 +42,10 @@ VALUES ('Claude', 'msg_1', 's1', 1763000000000, 'claude-haiku-4-5-20251001', 10,
         public void AVersion2WarehouseKeepsItsToolCallsAndTheirKeyThroughVersion3()
         {
             using var scratch = new ScratchFolder();
-            string path = scratch.File("v2.db");
-            using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-            {
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = Schema.Migrations[0] + Schema.Migrations[1] + @"
-PRAGMA user_version = 2;
+            string path = AtVersion(scratch.File("v2.db"), 2, @"
 INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts, is_sidechain, agent)
 VALUES ('Claude', 'toolu_b', 'msg_1', 's1', 'Bash', 1763000000000, 0, 'claude-code'),
-       ('Claude', 'toolu_a', 'msg_1', 's1', 'Read', 1763000000001, 1, 'claude-code/subagent');";
-                command.ExecuteNonQuery();
-            }
+       ('Claude', 'toolu_a', 'msg_1', 's1', 'Read', 1763000000001, 1, 'claude-code/subagent');");
 
             using var warehouse = Warehouse.Open(path);
             Assert.Equal(Warehouse.SchemaVersion, warehouse.Describe().SchemaVersion);
@@ -66,21 +61,13 @@ VALUES ('Claude', 'toolu_b', 'msg_1', 's1', 'Bash', 1763000000000, 0, 'claude-co
         public void AVersion3WarehouseKeepsItsRowsAndKeysThroughVersion4()
         {
             using var scratch = new ScratchFolder();
-            string path = scratch.File("v3.db");
-            using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-            {
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = Schema.Migrations[0] + Schema.Migrations[1] + Schema.Migrations[2] + @"
-PRAGMA user_version = 3;
+            string path = AtVersion(scratch.File("v3.db"), 3, @"
 INSERT INTO requests (request_pk, source, dedup_key, session_id, ts, model, input_tokens, output_tokens, weight)
 VALUES (7, 'Claude', 'msg_1', 's1', 1763000000000, 'claude-haiku-4-5-20251001', 10, 20, 30);
 INSERT INTO tool_calls (source, call_id, request_key, session_id, name, ts) VALUES ('Claude', 'toolu_a', 'msg_1', 's1', 'Read', 1763000000000);
 INSERT INTO tool_results (source, call_id, ts, is_error, duration_ms) VALUES ('Claude', 'toolu_a', 1763000000500, 1, 40),
     ('Claude', 'toolu_orphan', 1763000000600, 0, 7);
-DELETE FROM rollup_dirty;";
-                command.ExecuteNonQuery();
-            }
+DELETE FROM rollup_dirty;");
 
             using var warehouse = Warehouse.Open(path);
             Assert.Equal(Warehouse.SchemaVersion, warehouse.Describe().SchemaVersion);
@@ -107,22 +94,14 @@ DELETE FROM rollup_dirty;";
         public void AVersion4WarehouseNamesEachRequestsFileByIdThroughVersion5()
         {
             using var scratch = new ScratchFolder();
-            string path = scratch.File("v4.db");
-            using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-            {
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = string.Concat(Schema.Migrations.Take(4)) + @"
-PRAGMA user_version = 4;
+            string path = AtVersion(scratch.File("v4.db"), 4, @"
 INSERT INTO source_files (file_id, source, path) VALUES (3, 'Claude', '/h/a.jsonl'), (9, 'Claude', '/h/b.jsonl');
 INSERT INTO requests (request_pk, source, dedup_key, ts, input_tokens, weight, file_path, line) VALUES
     (1, 'Claude', 'msg_1', 1763000000000, 10, 30, '/h/b.jsonl', 4),
     (2, 'Claude', 'msg_2', 1763000000000, 11, 30, '/h/a.jsonl', 2),
     (3, 'Claude', 'msg_3', 1763000000000, 12, 30, NULL, NULL),
     (4, 'Claude', 'msg_4', 1763000000000, 13, 30, '/h/gone.jsonl', 1);
-DELETE FROM rollup_dirty;";
-                command.ExecuteNonQuery();
-            }
+DELETE FROM rollup_dirty;");
 
             using var warehouse = Warehouse.Open(path);
             Assert.Equal(Warehouse.SchemaVersion, warehouse.Describe().SchemaVersion);
