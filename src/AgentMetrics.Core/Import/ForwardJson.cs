@@ -77,7 +77,10 @@ namespace AgentMetrics.Import
             reader = new Utf8JsonReader(line.Slice(close + 1), isFinalBlock: true, placeholder.CurrentState);
         }
 
-        /// <summary>Shorter strings are left to the reader: starting two more readers costs more than its walk.</summary>
+        /// <summary>
+        /// Shorter strings are left to the reader: stepping over one starts two more readers, worth it only where the
+        /// walk is long (the strings that cost are kilobytes; 256 was not tuned further).
+        /// </summary>
         internal const int LongString = 256;
 
         /// <summary>Where the value of the property name at the reader starts in <paramref name="line"/>, or -1.</summary>
@@ -145,27 +148,27 @@ namespace AgentMetrics.Import
             return -1;
         }
 
-        private static bool IsValidEscape(ReadOnlySpan<byte> content, int backslash)
+        private static bool IsValidEscape(ReadOnlySpan<byte> line, int backslash)
         {
             // \uXXXX's digits are checked here; whether escaped surrogates pair up the reader leaves to GetString.
-            if (backslash + 1 >= content.Length)
+            if (backslash + 1 >= line.Length)
             {
                 return false;
             }
 
-            switch (content[backslash + 1])
+            switch (line[backslash + 1])
             {
                 case (byte)'"': case (byte)'\\': case (byte)'/': case (byte)'b': case (byte)'f': case (byte)'n': case (byte)'r': case (byte)'t':
                     return true;
                 case (byte)'u':
-                    if (backslash + 5 >= content.Length)
+                    if (backslash + 5 >= line.Length)
                     {
                         return false;
                     }
 
                     for (int i = backslash + 2; i < backslash + 6; i++)
                     {
-                        if (!IsHexDigit(content[i]))
+                        if (!IsHexDigit(line[i]))
                         {
                             return false;
                         }

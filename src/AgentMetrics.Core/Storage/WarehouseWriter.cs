@@ -19,7 +19,7 @@ INSERT INTO requests (source, dedup_key, request_id, session_id, ts, model, agen
     reasoning_tokens, web_searches, weight, is_synthetic, success, duration_ms, reported_cost, file_start_ts, file_id, line)
 VALUES ($source, $key, $requestId, $session, $ts, $model, $agent,
     $agentId, $projectPath, $project, $branch, $version, $operation, $input, $output, $cw5m, $cw1h, $cacheRead, $reasoning, $web,
-    $weight, $synthetic, $success, $duration, $reportedCost, $fileStart, $file, $line)";
+    $weight, $synthetic, $success, $duration, $reportedCost, $fileStart, $fileId, $line)";
 
         private const string UpsertRequestSql = InsertRequestRowSql + @"
 ON CONFLICT (source, dedup_key) DO UPDATE SET
@@ -68,7 +68,7 @@ UPDATE requests SET source = $source, dedup_key = $key, request_id = $requestId,
     client_version = $version, operation = $operation, input_tokens = $input, output_tokens = $output, cache_write_5m = $cw5m,
     cache_write_1h = $cw1h, cache_read = $cacheRead, reasoning_tokens = $reasoning, web_searches = $web, weight = $weight,
     is_synthetic = $synthetic, success = $success, duration_ms = $duration, reported_cost = $reportedCost,
-    file_start_ts = $fileStart, file_id = $file, line = $line
+    file_start_ts = $fileStart, file_id = $fileId, line = $line
 WHERE request_pk = $rowId;";
 
         private const string AppendToolCallSql = @"
@@ -93,7 +93,7 @@ UPDATE tool_calls SET has_result = 1, result_ts = $ts, is_error = $isError, dura
         {
             "$source", "$key", "$requestId", "$session", "$ts", "$model", "$agent", "$agentId", "$projectPath", "$project",
             "$branch", "$version", "$operation", "$input", "$output", "$cw5m", "$cw1h", "$cacheRead", "$reasoning", "$web",
-            "$weight", "$synthetic", "$success", "$duration", "$reportedCost", "$fileStart", "$file", "$line",
+            "$weight", "$synthetic", "$success", "$duration", "$reportedCost", "$fileStart", "$fileId", "$line",
         };
 
         private static readonly string[] ReplaceRequestParameters = RequestParameters.Concat(new[] { "$rowId" }).ToArray();
