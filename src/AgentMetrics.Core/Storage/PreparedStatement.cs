@@ -33,13 +33,7 @@ namespace AgentMetrics.Storage
         public int Execute(params object?[] values)
         {
             Bind(values);
-            int step = SQLitePCL.raw.sqlite3_step(_statement);
-            SQLitePCL.raw.sqlite3_reset(_statement);
-            if (step != SQLitePCL.raw.SQLITE_DONE && step != SQLitePCL.raw.SQLITE_ROW)
-            {
-                Check(step);
-            }
-
+            Run(out _);
             return SQLitePCL.raw.sqlite3_changes(_db);
         }
 
@@ -47,21 +41,22 @@ namespace AgentMetrics.Storage
         public long ExecuteInt64(params object?[] values)
         {
             Bind(values);
-            int step = SQLitePCL.raw.sqlite3_step(_statement);
-            long result = step == SQLitePCL.raw.SQLITE_ROW ? SQLitePCL.raw.sqlite3_column_int64(_statement, 0) : 0;
-            // The change is made by the first step; the reset finishes the statement.
-            SQLitePCL.raw.sqlite3_reset(_statement);
-            if (step == SQLitePCL.raw.SQLITE_DONE)
-            {
-                throw new InvalidOperationException("The statement gave no row back.");
-            }
+            return Run(out long first) ? first : throw new InvalidOperationException("The statement gave no row back.");
+        }
 
-            if (step != SQLitePCL.raw.SQLITE_ROW)
+        /// <summary>One step, then a reset (a reset keeps the bindings); true, with its first column, when it gave a row.</summary>
+        private bool Run(out long first)
+        {
+            int step = SQLitePCL.raw.sqlite3_step(_statement);
+            // A change is made by the first step; the reset finishes the statement.
+            first = step == SQLitePCL.raw.SQLITE_ROW ? SQLitePCL.raw.sqlite3_column_int64(_statement, 0) : 0;
+            SQLitePCL.raw.sqlite3_reset(_statement);
+            if (step != SQLitePCL.raw.SQLITE_DONE && step != SQLitePCL.raw.SQLITE_ROW)
             {
                 Check(step);
             }
 
-            return result;
+            return step == SQLitePCL.raw.SQLITE_ROW;
         }
 
         private void Bind(object?[] values)

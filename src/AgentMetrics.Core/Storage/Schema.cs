@@ -291,8 +291,9 @@ CREATE INDEX tool_calls_request ON tool_calls (source, request_key);
 
             // 5: a request names the file it was read from by the file's id instead of its path: the path was a
             // third of every request row, written twice (log and file) and read by every index build and scan.
-            // Done in place (no table rebuild), so a warehouse whose first import stopped before its indexes
-            // were built stays as it was. The dirty-marking trigger is lifted meanwhile: no amount changes.
+            // Done in place (no table rebuild, which would build every index): a warehouse whose first import
+            // stopped before its indexes were built keeps them unbuilt for the next import to finish. The
+            // dirty-marking trigger is lifted meanwhile: no amount changes.
             @"
 DROP TRIGGER IF EXISTS requests_rollup_update;
 ALTER TABLE requests ADD COLUMN file_id INTEGER;

@@ -144,9 +144,6 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         private readonly Dictionary<(string Source, string AgentId), string> _agentTypes = new Dictionary<(string, string), string>();
         private readonly Dictionary<string, PreparedStatement> _commands = new Dictionary<string, PreparedStatement>();
 
-        // The ids of the files written so far, by path (see Write).
-        private readonly Dictionary<string, long> _fileIds = new Dictionary<string, long>(StringComparer.Ordinal);
-
         public WarehouseWriter(Warehouse warehouse)
         {
             _warehouse = warehouse;
@@ -174,7 +171,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         {
             string sourceName = source.ToString();
             // First, for the file's id: its requests name the file by it. The same transaction holds both.
-            _fileIds[manifest.Path] = Prepared(FileManifest.SaveSql, FileManifest.SaveParameters).ExecuteInt64(manifest.SaveValues());
+            var file = new BatchFile(manifest.Path, Prepared(FileManifest.SaveSql, FileManifest.SaveParameters).ExecuteInt64(manifest.SaveValues()));
             foreach (var pair in batch.AgentTypes)
             {
                 _agentTypes[(sourceName, pair.Key)] = pair.Value;
@@ -186,7 +183,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
             if (Bulk)
             {
-                AppendRequests(sourceName, batch.Requests);
+                AppendRequests(sourceName, batch.Requests, file);
                 // A call's result is usually in the same batch (the next line): merged before the call's row is
                 // written, it costs no second write of the row.
                 Dictionary<string, BulkKeys.KeptCall> results = ResultsByCall(batch.ToolResults);
@@ -195,7 +192,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             }
             else
             {
-                UpsertRequests(sourceName, batch.Requests);
+                UpsertRequests(sourceName, batch.Requests, file);
                 UpsertToolCalls(sourceName, batch.ToolCalls);
                 UpsertToolResults(sourceName, batch.ToolResults);
             }
@@ -208,7 +205,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             }
         }
 
-        private object?[] RequestValues(string sourceName, RequestRecord r, int extra = 0)
+        private object?[] RequestValues(string sourceName, RequestRecord r, BatchFile file, int extra = 0)
         {
             // A first import spreads every reported cost once at the end (BulkLoad.Finish) and needs no list.
             if (r.SessionId is not null && !Bulk)
@@ -243,22 +240,21 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             values[23] = r.DurationMs;
             values[24] = r.ReportedCost;
             values[25] = r.FileStartTs;
-            // A batch holds one file's records and is written with that file's manifest (see Write).
-            values[26] = r.FilePath is not null && _fileIds.TryGetValue(r.FilePath, out long fileId) ? fileId : (object?)null;
+            values[26] = file.IdOf(r.FilePath);
             values[27] = r.Line;
             return values;
         }
 
-        private void UpsertRequests(string sourceName, List<RequestRecord> requests)
+        private void UpsertRequests(string sourceName, List<RequestRecord> requests, BatchFile file)
         {
             PreparedStatement upsert = Prepared(UpsertRequestSql, RequestParameters);
             foreach (RequestRecord r in Winners(requests))
             {
-                upsert.Execute(RequestValues(sourceName, r));
+                upsert.Execute(RequestValues(sourceName, r, file));
             }
         }
 
-        private void AppendRequests(string sourceName, List<RequestRecord> requests)
+        private void AppendRequests(string sourceName, List<RequestRecord> requests, BatchFile file)
         {
             BulkKeys.Table<BulkKeys.KeptRequest> kept = _bulkKeys.Requests;
             ulong seed = BulkKeys.SeedOf(sourceName);
@@ -271,7 +267,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 var precedence = new Precedence(r);
                 if (!kept.Held.TryGetValue(key, out BulkKeys.KeptRequest current))
                 {
-                    insert.Execute(RequestValues(sourceName, r));
+                    insert.Execute(RequestValues(sourceName, r, file));
                     long row = LastRowId;
                     if (kept.MayHaveForgotten(key))
                     {
@@ -282,7 +278,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                 }
                 else if (precedence.Beats(current.Precedence))
                 {
-                    object?[] values = RequestValues(sourceName, r, extra: 1);
+                    object?[] values = RequestValues(sourceName, r, file, extra: 1);
                     values[values.Length - 1] = current.RowId;
                     replace.Execute(values);
                     kept.Held[key] = new BulkKeys.KeptRequest(current.RowId, precedence);
@@ -442,6 +438,24 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             }
 
             return best.Values;
+        }
+
+        /// <summary>
+        /// The file a batch was read from and its id in source_files. A batch holds one file's records, so a request
+        /// names this file; one read from any other path (none is) would name no file rather than the wrong one.
+        /// </summary>
+        private readonly struct BatchFile
+        {
+            private readonly string _path;
+            private readonly long _id;
+
+            public BatchFile(string path, long id)
+            {
+                _path = path;
+                _id = id;
+            }
+
+            public object? IdOf(string? path) => string.Equals(path, _path, StringComparison.Ordinal) ? _id : (object?)null;
         }
 
         public void Dispose()
