@@ -1,0 +1,75 @@
+# Dot-sourced by every *.Tests.ps1 in BeforeAll:  BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
+#
+# The module under test is imported *by name*, as users do: the runner (build.ps1 -Task Test) installs the
+# packaged module with Install-Module into a fresh folder and puts that folder first on $env:PSModulePath
+# before it starts Pester. For a quick run against the staged build instead:
+#   dotnet build AgentMetrics.PS.sln -c Release
+#   $env:PSModulePath = "$PWD/out" + [IO.Path]::PathSeparator + $env:PSModulePath
+#   Import-Module (dotnet nuget locals global-packages -l).Split(' ')[-1]/pester/6.2.0/tools/Pester.psd1
+#   Invoke-Pester tests/pester
+
+Set-StrictMode -Version 3.0
+
+$script:RepoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+# ../shared/fixtures beside the project root (CI has it too); AGENTMETRICS_FIXTURES overrides.
+$script:FixturesRoot = if ($env:AGENTMETRICS_FIXTURES) { $env:AGENTMETRICS_FIXTURES } else {
+    [System.IO.Path]::GetFullPath((Join-Path $RepoRoot '../shared/fixtures'))
+}
+$script:FixtureHome = Join-Path $FixturesRoot 'agent-home'
+$script:FixtureTruth = Get-Content -LiteralPath (Join-Path $FixturesRoot 'agent-home.truth.json') -Raw | ConvertFrom-Json
+
+# Never the tester's own ~/.agentmetrics: every test file gets its own AgentMetrics home in TestDrive.
+$script:TestHome = Join-Path $TestDrive 'agentmetrics-home'
+$env:AGENTMETRICS_HOME = $TestHome
+
+if (-not (Get-Module -Name AgentMetrics)) {
+    Import-Module -Name AgentMetrics -ErrorAction Stop
+}
+
+function New-FixtureWarehouse {
+    <#
+    .SYNOPSIS
+    Imports the shared fixture's agent home into a new warehouse in TestDrive; returns the warehouse path.
+    #>
+    param([string] $Name = 'fixture.db')
+
+    $path = Join-Path $TestDrive $Name
+    $null = Import-AgentHistory -LiteralPath $FixtureHome -Warehouse $path -WarningAction SilentlyContinue
+    $path
+}
+
+function Invoke-Pwsh {
+    <#
+    .SYNOPSIS
+    Runs a script in a new real pwsh process (the same pwsh that runs the tests) with -NoProfile
+    -NonInteractive -File, as a scheduled job would, and returns its exit code, standard output and
+    standard error. Widths: render with Out-String -Width N in the script.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [string[]] $ArgumentList = @()
+    )
+
+    $file = Join-Path $TestDrive ("script-" + [guid]::NewGuid().ToString('N') + '.ps1')
+    Set-Content -LiteralPath $file -Value $Script -Encoding utf8
+    # pwsh as a .NET tool runs as 'dotnet pwsh.dll': the current process is dotnet, so start pwsh.dll.
+    $start = [System.Diagnostics.ProcessStartInfo]::new((Get-Process -Id $PID).Path)
+    $entry = [Environment]::GetCommandLineArgs()[0]
+    if ($entry -like '*.dll') { $start.ArgumentList.Add($entry) }
+    foreach ($arg in @('-NoProfile', '-NonInteractive', '-File', $file) + $ArgumentList) { $start.ArgumentList.Add($arg) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.WorkingDirectory = (Get-Location).ProviderPath
+    $start.Environment['NO_COLOR'] = '1'
+    foreach ($key in $Environment.Keys) { $start.Environment[$key] = [string] $Environment[$key] }
+    $process = [System.Diagnostics.Process]::Start($start)
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $process.WaitForExit()
+    [pscustomobject] @{
+        ExitCode = $process.ExitCode
+        Output   = $stdout.Result
+        Error    = $stderr.Result
+    }
+}
