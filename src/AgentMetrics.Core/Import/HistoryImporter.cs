@@ -91,6 +91,47 @@ namespace AgentMetrics.Import
 
         public IReadOnlyList<ImportResult> Import(ImportOptions options, IImportObserver observer, CancellationToken cancellation)
         {
+            try
+            {
+                return ImportNow(options, observer, cancellation);
+            }
+            catch (SqliteException ex)
+            {
+                throw _warehouse.Map(ex, "write the import");
+            }
+        }
+
+        /// <summary>
+        /// What an import with these options would read, without opening any warehouse: each source with the
+        /// folders or files it was found in and how many data files they hold (for -WhatIf and -Confirm).
+        /// </summary>
+        public static IReadOnlyList<ImportPreview> Preview(ImportOptions options, IImportObserver observer) =>
+            Plan(options, observer)
+                .Select(p => new ImportPreview(p.Reader.Source, p.Roots, FindFiles(p.Reader, p.Roots).Count))
+                .ToList();
+
+        /// <summary>True when any wanted source has history where these options look (folders checked, not walked).</summary>
+        public static bool FindsHistory(ImportOptions options) => Plan(options, SilentObserver.Instance).Count > 0;
+
+        private sealed class SilentObserver : IImportObserver
+        {
+            internal static readonly SilentObserver Instance = new SilentObserver();
+
+            public void Progress(ImportProgress progress)
+            {
+            }
+
+            public void Problem(ItemProblem problem)
+            {
+            }
+
+            public void Verbose(string message)
+            {
+            }
+        }
+
+        private IReadOnlyList<ImportResult> ImportNow(ImportOptions options, IImportObserver observer, CancellationToken cancellation)
+        {
             var plan = Plan(options, observer);
             using ImportLock importLock = ImportLock.Acquire(_warehouse.Path, options.LockTimeout, observer.Verbose, cancellation);
             if (BulkLoad.Pending(_warehouse))
@@ -244,25 +285,59 @@ namespace AgentMetrics.Import
             ".claude", Path.Combine(".config", "claude"), ".codex", Path.Combine(".agenthub", "metrics"), ".llm-telemetry",
         };
 
-        /// <summary>A home folder given as a path stands for the agents' folders inside it.</summary>
+        /// <summary>
+        /// A home folder given as a path stands for the agents' folders inside it; a folder that is no agent's
+        /// own and holds homes or agents' folders one level down (a backups folder: laptop/.claude beside
+        /// desktop/.codex, or several whole homes) stands for all of them.
+        /// </summary>
         private static IEnumerable<string> ExpandHomes(IEnumerable<string> paths, IImportObserver observer)
         {
             foreach (string path in paths)
             {
-                var inside = Directory.Exists(path)
-                    ? HomeFolders.Select(folder => Path.Combine(path, folder)).Where(Directory.Exists).ToList()
-                    : new List<string>();
+                List<string> inside = HomeFoldersIn(path);
+                if (inside.Count == 0 && Directory.Exists(path) && !Readers.Any(r => r.Recognises(path)))
+                {
+                    foreach (string child in SubfoldersOf(path))
+                    {
+                        List<string> childHomes = HomeFoldersIn(child);
+                        if (childHomes.Count > 0)
+                        {
+                            inside.AddRange(childHomes);
+                        }
+                        else if (Readers.Any(r => r.Recognises(child)))
+                        {
+                            inside.Add(child);
+                        }
+                    }
+                }
+
                 if (inside.Count == 0)
                 {
                     yield return path;
                     continue;
                 }
 
-                observer.Verbose($"{path} is a home folder; importing {string.Join(", ", inside)}.");
+                observer.Verbose($"{path} holds agent history in {string.Join(", ", inside)}.");
                 foreach (string folder in inside)
                 {
                     yield return folder;
                 }
+            }
+        }
+
+        private static List<string> HomeFoldersIn(string path) => Directory.Exists(path)
+            ? HomeFolders.Select(folder => Path.Combine(path, folder)).Where(Directory.Exists).ToList()
+            : new List<string>();
+
+        private static IEnumerable<string> SubfoldersOf(string path)
+        {
+            try
+            {
+                return Directory.GetDirectories(path).OrderBy(d => d, StringComparer.Ordinal).ToList();
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return Array.Empty<string>();
             }
         }
 
@@ -454,12 +529,17 @@ namespace AgentMetrics.Import
                         observer.Verbose(message);
                     }
 
+                    ImportResult result = chunk.Work.Result;
                     foreach (ItemProblem problem in chunk.Problems)
                     {
+                        if (ImportResult.IsMalformed(problem))
+                        {
+                            result.NoteMalformed(problem);
+                        }
+
                         observer.Problem(problem);
                     }
 
-                    ImportResult result = chunk.Work.Result;
                     result.LinesRead += chunk.LinesRead;
                     result.MalformedLines += chunk.Malformed;
                     result.BytesRead += chunk.BytesRead;

@@ -47,7 +47,7 @@ namespace AgentMetrics.Query
         public static CostResult Summarise(Warehouse warehouse, UsageFilter filter, IReadOnlyList<CostGrouping> by, PeriodOptions periods, Func<PriceBook> prices)
         {
             Validate(by);
-            List<UsageSlice> slices = LoadSlices(warehouse, filter, by);
+            List<UsageSlice> slices = warehouse.Read(() => LoadSlices(warehouse, filter, by));
             return Fold(slices, by, periods, prices());
         }
 

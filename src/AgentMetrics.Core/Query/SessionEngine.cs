@@ -13,10 +13,13 @@ namespace AgentMetrics.Query
         public static IReadOnlyList<Session> Query(Warehouse warehouse, UsageFilter filter, TimeSpan idleThreshold, PriceBook prices, out IReadOnlyCollection<string> unpricedModels)
         {
             var sessions = new Dictionary<(string, string), Session>();
-            ReadTimingAndOrigins(warehouse, filter, idleThreshold, sessions);
-            ReadCounts(warehouse, filter, sessions);
-
-            foreach (UsageSlice slice in CostEngine.LoadSlices(warehouse, filter, new[] { CostGrouping.Session }, allKeys: true))
+            List<UsageSlice> slices = warehouse.Read(() =>
+            {
+                ReadTimingAndOrigins(warehouse, filter, idleThreshold, sessions);
+                ReadCounts(warehouse, filter, sessions);
+                return CostEngine.LoadSlices(warehouse, filter, new[] { CostGrouping.Session }, allKeys: true);
+            });
+            foreach (UsageSlice slice in slices)
             {
                 if (sessions.TryGetValue((slice.Source ?? string.Empty, slice.SessionId ?? string.Empty), out Session? session))
                 {

@@ -8,7 +8,10 @@ namespace AgentMetrics.Query
     /// <summary>Tool calls by name, over the requests a filter selects (a call belongs to its response's session and time).</summary>
     public static class ToolEngine
     {
-        public static IReadOnlyList<ToolUsage> Summarise(Warehouse warehouse, UsageFilter filter, bool bySource)
+        public static IReadOnlyList<ToolUsage> Summarise(Warehouse warehouse, UsageFilter filter, bool bySource) =>
+            warehouse.Read(() => SummariseNow(warehouse, filter, bySource));
+
+        private static IReadOnlyList<ToolUsage> SummariseNow(Warehouse warehouse, UsageFilter filter, bool bySource)
         {
             using SqliteCommand command = warehouse.Command(string.Empty);
             string where = filter.ToSql(warehouse, command, "r.");

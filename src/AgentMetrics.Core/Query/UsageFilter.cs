@@ -132,6 +132,59 @@ namespace AgentMetrics.Query
             return values;
         }
 
+        /// <summary>
+        /// The exact names (no wildcard) in the filters that match nothing in the whole warehouse, as
+        /// (filter, name): like Get-Process -Name, a plain name is something the user expects to exist, while a
+        /// wildcard that matches nothing is only an empty filter. A name that exists outside the time window is
+        /// not reported: the window is what emptied the result.
+        /// </summary>
+        public IReadOnlyList<(string Filter, string Name)> UnmatchedNames(Warehouse warehouse) => warehouse.Read(() =>
+        {
+            var unmatched = new List<(string, string)>();
+            void Check(string filter, IReadOnlyList<string>? patterns, params string[] columns)
+            {
+                foreach (string name in patterns?.Where(p => !Wildcard.HasWildcard(p)) ?? Enumerable.Empty<string>())
+                {
+                    if (columns.All(column => Resolve(warehouse, column, patterns!).All(value => !string.Equals(value, name, StringComparison.OrdinalIgnoreCase))))
+                    {
+                        unmatched.Add((filter, name));
+                    }
+                }
+            }
+
+            Check(nameof(SessionId), SessionId, "session_id");
+            Check(nameof(Model), Model, "model");
+            Check(nameof(Project), Project, "project", "project_path");
+            Check(nameof(Source), Source, "source");
+            Check(nameof(GitBranch), GitBranch, "git_branch");
+            Check(nameof(Agent), Agent, "agent");
+            return (IReadOnlyList<(string, string)>)unmatched;
+        });
+
+        /// <summary>The filters in words, for -Verbose.</summary>
+        public string Describe()
+        {
+            var parts = new List<string>
+            {
+                $"window {(Since.HasValue ? Since.Value.ToString("yyyy-MM-dd HH:mm zzz", System.Globalization.CultureInfo.InvariantCulture) : "the beginning")} to {(Until.HasValue ? Until.Value.ToString("yyyy-MM-dd HH:mm zzz", System.Globalization.CultureInfo.InvariantCulture) : "now")}",
+            };
+            void Add(string name, IReadOnlyList<string>? values)
+            {
+                if (values is { Count: > 0 })
+                {
+                    parts.Add($"{name} {string.Join(", ", values)}");
+                }
+            }
+
+            Add(nameof(SessionId), SessionId);
+            Add(nameof(Model), Model);
+            Add(nameof(Project), Project);
+            Add(nameof(Source), Source);
+            Add(nameof(GitBranch), GitBranch);
+            Add(nameof(Agent), Agent);
+            return string.Join("; ", parts);
+        }
+
         internal static IReadOnlyList<string> Match(Warehouse warehouse, string column, IEnumerable<string> patterns) =>
             Wildcard.Select(DistinctValues(warehouse, column), patterns);
 

@@ -44,56 +44,39 @@ namespace AgentMetrics.Storage
         /// </summary>
         internal const int WalCheckpointPages = 16384;
 
-        /// <summary>Opens (creating if needed) the warehouse at <paramref name="path"/>, or the default one.</summary>
+        /// <summary>
+        /// For an import: opens the warehouse at <paramref name="path"/> (or the default one), creating it and its
+        /// folder if needed and migrating it forward. Any other file there is refused before SQLite opens it.
+        /// <paramref name="readOnly"/> opens it as a query does instead (see <see cref="OpenForReading"/>).
+        /// </summary>
         public static Warehouse Open(string? path = null, bool readOnly = false)
         {
-            string fullPath = System.IO.Path.GetFullPath(string.IsNullOrEmpty(path) ? AgentMetricsPaths.DefaultWarehouse : path);
-            if (readOnly && !File.Exists(fullPath))
+            string fullPath = FullPath(path);
+            if (readOnly)
             {
-                throw new AgentMetricsException(
-                    "WarehouseNotFound",
-                    ErrorKind.ObjectNotFound,
-                    $"No AgentMetrics warehouse at '{fullPath}'. Run Import-AgentHistory first, or name one with -Warehouse.",
-                    fullPath);
+                return OpenForReading(fullPath);
             }
 
-            if (!readOnly)
+            WarehouseIdentity identity = WarehouseFile.Identify(fullPath, out string reason);
+            if (identity == WarehouseIdentity.Foreign)
             {
-                string? folder = System.IO.Path.GetDirectoryName(fullPath);
-                try
-                {
-                    if (!string.IsNullOrEmpty(folder))
-                    {
-                        Directory.CreateDirectory(folder);
-                    }
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                {
-                    throw new AgentMetricsException("WarehouseOpenFailed", ex is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ResourceUnavailable, $"Cannot create the warehouse folder '{folder}': {ex.Message}", fullPath, ex);
-                }
+                throw WarehouseErrors.NotAWarehouse(fullPath, reason);
             }
 
-            SqliteConnection connection;
+            string? folder = System.IO.Path.GetDirectoryName(fullPath);
             try
             {
-                SqliteNative.EnsureLoaded();
-                var builder = new SqliteConnectionStringBuilder
+                if (!string.IsNullOrEmpty(folder))
                 {
-                    DataSource = fullPath,
-                    Mode = SqliteOpenMode.ReadWriteCreate,
-                    // Pooled connections keep the file open after Dispose: Windows then cannot delete it.
-                    Pooling = false,
-                    DefaultTimeout = 60,
-                };
-                connection = new SqliteConnection(builder.ToString());
-                connection.Open();
+                    Directory.CreateDirectory(folder);
+                }
             }
-            catch (SqliteException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new AgentMetricsException("WarehouseOpenFailed", ErrorKind.ResourceUnavailable, $"Cannot open the warehouse '{fullPath}': {ex.Message}", fullPath, ex);
+                throw new AgentMetricsException("WarehouseOpenFailed", ex is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ResourceUnavailable, $"Cannot create the warehouse folder '{folder}': {ex.Message} Name a warehouse in a writable folder with -Warehouse.", fullPath, ex);
             }
 
-            var warehouse = new Warehouse(fullPath, connection);
+            var warehouse = Connect(fullPath, fullPath, SqliteOpenMode.ReadWriteCreate, "open");
             try
             {
                 warehouse.Prepare();
@@ -106,21 +89,184 @@ namespace AgentMetrics.Storage
             }
         }
 
-        private void Prepare()
+        /// <summary>
+        /// For a query: opens an existing warehouse without writing to it - no file or folder created, no
+        /// migration, no journal-mode change, and every statement refused a write (query_only). A file that is
+        /// not a warehouse is refused before SQLite opens it. In a read-only folder (a copy on a share) SQLite
+        /// cannot create the -shm index a write-ahead-log reader needs: the file is then read as immutable when
+        /// its log is empty, or through a temporary copy with its log when that log holds pages (an immutable
+        /// connection would not see them).
+        /// </summary>
+        public static Warehouse OpenForReading(string? path = null, bool allowOlderSchema = false)
         {
-            Execute("PRAGMA busy_timeout = 60000;");
-            long version = Scalar<long>("PRAGMA user_version;");
-            if (version > SchemaVersion)
+            string fullPath = FullPath(path);
+            switch (WarehouseFile.Identify(fullPath, out string reason))
             {
-                throw new AgentMetricsException(
-                    "WarehouseVersionTooNew",
-                    ErrorKind.InvalidData,
-                    $"The warehouse '{Path}' has schema version {version}, newer than this AgentMetrics understands ({SchemaVersion}). Update the AgentMetrics module; the warehouse was not changed.",
-                    Path);
+                case WarehouseIdentity.Missing:
+                    throw WarehouseErrors.NotFound(fullPath);
+                case WarehouseIdentity.Empty:
+                    throw WarehouseErrors.EmptyWarehouse(fullPath);
+                case WarehouseIdentity.Foreign:
+                    throw WarehouseErrors.NotAWarehouse(fullPath, reason);
+            }
+
+            Warehouse warehouse = Connect(fullPath, fullPath, SqliteOpenMode.ReadWrite, "read");
+            try
+            {
+                warehouse.PrepareForReading(allowOlderSchema);
+                return warehouse;
+            }
+            catch (AgentMetricsException ex) when (ex.InnerException is SqliteException sqlite && NeedsWritableFolder(sqlite))
+            {
+                warehouse.Dispose();
+            }
+            catch
+            {
+                warehouse.Dispose();
+                throw;
+            }
+
+            // The folder is read-only (a -shm could not be made).
+            string log = fullPath + "-wal";
+            bool logHasPages = File.Exists(log) && new FileInfo(log).Length > 0;
+            warehouse = logHasPages
+                ? ConnectToCopy(fullPath)
+                : Connect(fullPath, WarehouseFile.ImmutableUri(fullPath), SqliteOpenMode.ReadOnly, "read");
+            try
+            {
+                warehouse.OpenedAs = logHasPages
+                    ? $"its folder is read-only and its log holds pages: read through a temporary copy in {System.IO.Path.GetDirectoryName(warehouse._copy)}"
+                    : "its folder is read-only: read as an immutable file";
+                warehouse.PrepareForReading(allowOlderSchema);
+                return warehouse;
+            }
+            catch
+            {
+                warehouse.Dispose();
+                throw;
+            }
+        }
+
+        private static string FullPath(string? path) => System.IO.Path.GetFullPath(string.IsNullOrEmpty(path) ? AgentMetricsPaths.DefaultWarehouse : path);
+
+        /// <summary>SQLITE_CANTOPEN or SQLITE_READONLY_* on the first read: the -shm could not be created or written.</summary>
+        private static bool NeedsWritableFolder(SqliteException ex) => (ex.SqliteErrorCode & 0xFF) == 14 || (ex.SqliteErrorCode & 0xFF) == 8;
+
+        private static Warehouse Connect(string fullPath, string dataSource, SqliteOpenMode mode, string doing)
+        {
+            SqliteNative.EnsureLoaded();
+            var builder = new SqliteConnectionStringBuilder
+            {
+                DataSource = dataSource,
+                Mode = mode,
+                // Pooled connections keep the file open after Dispose: Windows then cannot delete it.
+                Pooling = false,
+                DefaultTimeout = WarehouseErrors.BusyTimeoutSeconds,
+            };
+            var connection = new SqliteConnection(builder.ToString());
+            try
+            {
+                connection.Open();
+            }
+            catch (SqliteException ex)
+            {
+                connection.Dispose();
+                throw WarehouseErrors.Map(ex, fullPath, doing);
+            }
+
+            return new Warehouse(fullPath, connection);
+        }
+
+        /// <summary>The warehouse and its log copied to a private temporary folder, deleted again on Dispose.</summary>
+        private static Warehouse ConnectToCopy(string fullPath)
+        {
+            string folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "agentmetrics-" + Guid.NewGuid().ToString("N"));
+            string copy = System.IO.Path.Combine(folder, System.IO.Path.GetFileName(fullPath));
+            try
+            {
+                Directory.CreateDirectory(folder);
+                File.Copy(fullPath, copy);
+                File.Copy(fullPath + "-wal", copy + "-wal");
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                TryDelete(folder);
+                throw WarehouseErrors.Unreadable(fullPath, ex);
             }
 
             try
             {
+                Warehouse warehouse = Connect(fullPath, copy, SqliteOpenMode.ReadWrite, "read");
+                warehouse._copy = copy;
+                return warehouse;
+            }
+            catch
+            {
+                TryDelete(folder);
+                throw;
+            }
+        }
+
+        private static void TryDelete(string folder)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                // A temporary folder left behind is the system's to clean; the query's answer stands.
+            }
+        }
+
+        private string? _copy;
+
+        /// <summary>How a query had to open the file, when not the ordinary way (said under -Verbose); empty otherwise.</summary>
+        public string OpenedAs { get; private set; } = string.Empty;
+
+        private void PrepareForReading(bool allowOlderSchema)
+        {
+            try
+            {
+                Execute($"PRAGMA query_only = ON; PRAGMA busy_timeout = {WarehouseErrors.BusyTimeoutSeconds * 1000}; PRAGMA cache_size = {CacheSizePragmaValue}; PRAGMA temp_store = {TempStorePragmaValue};");
+                long version = Scalar<long>("PRAGMA user_version;");
+                if (version > SchemaVersion)
+                {
+                    throw TooNew(version);
+                }
+
+                if (version < SchemaVersion && !allowOlderSchema)
+                {
+                    throw new AgentMetricsException(
+                        "WarehouseNeedsUpgrade",
+                        ErrorKind.InvalidOperation,
+                        $"The warehouse '{Path}' has schema version {version}; this AgentMetrics reads version {SchemaVersion}. Queries never write, so run Import-AgentHistory -Warehouse '{Path}' once to upgrade it.",
+                        Path);
+                }
+            }
+            catch (SqliteException ex)
+            {
+                throw Map(ex, "read");
+            }
+        }
+
+        private AgentMetricsException TooNew(long version) => new AgentMetricsException(
+            "WarehouseVersionTooNew",
+            ErrorKind.InvalidData,
+            $"The warehouse '{Path}' has schema version {version}, newer than this AgentMetrics understands ({SchemaVersion}). Update the AgentMetrics module; the warehouse was not changed.",
+            Path);
+
+        private void Prepare()
+        {
+            try
+            {
+                Execute($"PRAGMA busy_timeout = {WarehouseErrors.BusyTimeoutSeconds * 1000};");
+                long version = Scalar<long>("PRAGMA user_version;");
+                if (version > SchemaVersion)
+                {
+                    throw TooNew(version);
+                }
+
                 if (Scalar<string>("PRAGMA journal_mode;") != "wal")
                 {
                     Execute("PRAGMA journal_mode = WAL;");
@@ -131,10 +277,16 @@ namespace AgentMetrics.Storage
                 {
                     Migrate();
                 }
+
+                // Marks the file as ours in its header, where a query recognises it without opening it in SQLite.
+                if (Scalar<long>("PRAGMA application_id;") != WarehouseFile.ApplicationId)
+                {
+                    Execute($"PRAGMA application_id = {WarehouseFile.ApplicationId};");
+                }
             }
             catch (SqliteException ex)
             {
-                throw Map(ex, "prepare the warehouse");
+                throw Map(ex, "open");
             }
         }
 
@@ -183,19 +335,25 @@ namespace AgentMetrics.Storage
             return command;
         }
 
-        internal AgentMetricsException Map(SqliteException ex, string doing)
+        /// <summary>This warehouse's SQLite failure as an AgentMetrics error (see <see cref="WarehouseErrors"/>).</summary>
+        internal AgentMetricsException Map(SqliteException ex, string doing) => WarehouseErrors.Map(ex, Path, doing);
+
+        /// <summary>Runs a query's reads, turning a SQLite failure into the warehouse's error.</summary>
+        internal T Read<T>(Func<T> read)
         {
-            // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another process holds the warehouse longer than we wait.
-            bool busy = ex.SqliteErrorCode == 5 || ex.SqliteErrorCode == 6;
-            return new AgentMetricsException(
-                busy ? "WarehouseBusy" : "WarehouseError",
-                busy ? ErrorKind.ResourceBusy : ErrorKind.WriteError,
-                $"Could not {doing} in '{Path}': {ex.Message}",
-                Path,
-                ex);
+            try
+            {
+                return read();
+            }
+            catch (SqliteException ex)
+            {
+                throw Map(ex, "read");
+            }
         }
 
-        public WarehouseInfo Describe()
+        public WarehouseInfo Describe() => Read(DescribeNow);
+
+        private WarehouseInfo DescribeNow()
         {
             var info = new WarehouseInfo
             {
@@ -239,6 +397,10 @@ namespace AgentMetrics.Storage
             }
 
             Connection.Dispose();
+            if (_copy is not null)
+            {
+                TryDelete(System.IO.Path.GetDirectoryName(_copy)!);
+            }
         }
     }
 }

@@ -27,8 +27,10 @@ namespace AgentMetrics.PowerShell.Commands
         {
             CostEngine.Validate(By);
             var prices = LoadPricesMeanwhile();
-            using var warehouse = OpenWarehouse(Warehouse, readOnly: true);
-            CostResult result = CostEngine.Summarise(warehouse, BuildFilter(SessionId), By, new PeriodOptions { Utc = Utc.IsPresent }, () => prices.GetAwaiter().GetResult());
+            UsageFilter filter = BuildFilter(SessionId);
+            using var warehouse = OpenForQuery(filter);
+            CostResult result = CostEngine.Summarise(warehouse, filter, By, new PeriodOptions { Utc = Utc.IsPresent }, () => prices.GetAwaiter().GetResult());
+            VerboseRows(result.Rows.Count, "cost rows");
             WarnUnpriced(result.UnpricedModels);
             foreach (CostSummary row in result.Rows)
             {

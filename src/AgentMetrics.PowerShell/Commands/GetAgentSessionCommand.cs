@@ -38,9 +38,10 @@ namespace AgentMetrics.PowerShell.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(IdleThreshold), "The idle threshold must be positive."), "InvalidIdleThreshold", ErrorCategory.InvalidArgument, IdleThreshold));
             }
 
-            using var warehouse = OpenWarehouse(Warehouse, readOnly: true);
             var filter = BuildFilter(_sessionIds.Count > 0 ? _sessionIds : null);
+            using var warehouse = OpenForQuery(filter);
             var sessions = SessionEngine.Query(warehouse, filter, IdleThreshold, LoadPrices(), out var unpriced);
+            VerboseRows(sessions.Count, "sessions");
             WarnUnpriced(unpriced);
             foreach (Session session in sessions)
             {

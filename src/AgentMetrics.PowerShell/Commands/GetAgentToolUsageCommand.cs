@@ -21,8 +21,11 @@ namespace AgentMetrics.PowerShell.Commands
 
         protected override void End()
         {
-            using var warehouse = OpenWarehouse(Warehouse, readOnly: true);
-            foreach (ToolUsage usage in ToolEngine.Summarise(warehouse, BuildFilter(SessionId), BySource.IsPresent))
+            UsageFilter filter = BuildFilter(SessionId);
+            using var warehouse = OpenForQuery(filter);
+            var tools = ToolEngine.Summarise(warehouse, filter, BySource.IsPresent);
+            VerboseRows(tools.Count, "tool rows");
+            foreach (ToolUsage usage in tools)
             {
                 WriteObject(usage);
             }

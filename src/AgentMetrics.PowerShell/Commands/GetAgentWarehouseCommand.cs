@@ -4,7 +4,11 @@ using AgentMetrics.Storage;
 
 namespace AgentMetrics.PowerShell.Commands
 {
-    /// <summary>Shows where the warehouse is, its schema version, size and what it holds.</summary>
+    /// <summary>
+    /// Shows where the warehouse is, its schema version, size and what it holds. A query like the others: it
+    /// never creates or upgrades a warehouse, so a missing one is WarehouseNotFound (run Import-AgentHistory);
+    /// an older schema is shown as it is.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "AgentWarehouse")]
     [OutputType(typeof(WarehouseInfo))]
     public sealed class GetAgentWarehouseCommand : AgentMetricsCmdlet
@@ -16,7 +20,7 @@ namespace AgentMetrics.PowerShell.Commands
 
         protected override void End()
         {
-            using var warehouse = OpenWarehouse(Warehouse);
+            using var warehouse = OpenWarehouseForReading(Warehouse, allowOlderSchema: true);
             WriteObject(warehouse.Describe());
         }
     }

@@ -12,7 +12,7 @@ using AgentMetrics.Storage;
 namespace AgentMetrics.PowerShell.Commands
 {
     /// <summary>Imports agent history into the warehouse, incrementally: unchanged files cost nothing.</summary>
-    [Cmdlet(VerbsData.Import, "AgentHistory", DefaultParameterSetName = DefaultSet)]
+    [Cmdlet(VerbsData.Import, "AgentHistory", DefaultParameterSetName = DefaultSet, SupportsShouldProcess = true)]
     [OutputType(typeof(ImportResult))]
     public sealed class ImportAgentHistoryCommand : AgentMetricsCmdlet
     {
@@ -96,8 +96,22 @@ namespace AgentMetrics.PowerShell.Commands
                 WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
             };
             var observer = new Observer(this);
+            if (ParameterSetName == DefaultSet && !HistoryImporter.FindsHistory(options))
+            {
+                // Nothing to import: no warehouse is created for it (a first run on a machine without agents).
+                HistoryImporter.Preview(options, observer);
+                WriteWarning(NothingFound);
+                return;
+            }
+
+            string warehousePath = ResolveWarehousePath(Warehouse);
+            if (!ShouldImport(options, observer, warehousePath))
+            {
+                return;
+            }
+
             IReadOnlyList<ImportResult> results;
-            using (Storage.Warehouse warehouse = OpenWarehouse(Warehouse))
+            using (Storage.Warehouse warehouse = OpenWarehouseForImport(Warehouse))
             {
                 // The results come back while the log is written into the warehouse file; the process waits for it.
                 warehouse.CheckpointInBackground = true;
@@ -117,11 +131,37 @@ namespace AgentMetrics.PowerShell.Commands
 
             if (results.Count == 0)
             {
-                WriteWarning("No agent history was found in the default places. Name a folder with -Path, or see Get-Help Import-AgentHistory.");
+                WriteWarning(NothingFound);
             }
 
             WriteObject(results, enumerateCollection: true);
         }
+
+        /// <summary>
+        /// -WhatIf and -Confirm: names the sources and folders the import would read (with their file counts)
+        /// and the warehouse it would write, from a survey that opens no warehouse and creates nothing.
+        /// </summary>
+        private bool ShouldImport(ImportOptions options, Observer observer, string warehousePath)
+        {
+            // Only -WhatIf and -Confirm need the survey first; a plain run goes straight to the import.
+            bool asking = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm")
+                || (SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter whatIf && whatIf.IsPresent)
+                || (SessionState.PSVariable.GetValue("WhatIfPreference") is bool whatIfOn && whatIfOn)
+                || (SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact impact && impact <= ConfirmImpact.Medium);
+            if (!asking)
+            {
+                return true;
+            }
+
+            IReadOnlyList<ImportPreview> preview = HistoryImporter.Preview(options, observer);
+            string reads = preview.Count == 0
+                ? "no agent history (none found)"
+                : string.Join("; ", preview.Select(p => $"{p.Source} history in {string.Join(", ", p.Roots)} ({p.Files} file(s))"));
+            string writes = System.IO.File.Exists(warehousePath) ? $"the warehouse '{warehousePath}'" : $"a new warehouse '{warehousePath}'";
+            return ShouldProcess($"Read {reads}, and write it into {writes}.", $"Import {reads} into {writes}?", "Import-AgentHistory");
+        }
+
+        private const string NothingFound = "No agent history was found in the default places. Name a folder with -Path, or see Get-Help Import-AgentHistory.";
 
         protected override void StopProcessing()
         {
@@ -134,7 +174,9 @@ namespace AgentMetrics.PowerShell.Commands
             private const int ActivityId = 7401;
             private readonly ImportAgentHistoryCommand _command;
             private readonly Stopwatch _sinceLastProgress = Stopwatch.StartNew();
-            private readonly Dictionary<string, (long Count, long FirstLine)> _malformed = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+            private readonly HashSet<string> _malformedFiles = new HashSet<string>(StringComparer.Ordinal);
+            private ItemProblem? _firstMalformed;
+            private long _malformedLines;
             private bool _progressShown;
 
             public Observer(ImportAgentHistoryCommand command)
@@ -161,11 +203,21 @@ namespace AgentMetrics.PowerShell.Commands
 
             public void Problem(ItemProblem problem)
             {
-                if (problem.ErrorId == "MalformedHistoryLine" && problem.File is not null)
+                if (ImportResult.IsMalformed(problem))
                 {
-                    // Every skipped line is listed under -Verbose; the error stream gets one record per file.
+                    // The agent wrote them; nothing for the user to fix. Listed under -Verbose, summed in one warning.
                     _command.WriteVerbose($"{problem.Target}: {problem.Message}");
-                    _malformed[problem.File] = _malformed.TryGetValue(problem.File, out var seen) ? (seen.Count + 1, seen.FirstLine) : (1, problem.Line ?? 0);
+                    _malformedLines++;
+                    if (problem.File is not null)
+                    {
+                        _malformedFiles.Add(problem.File);
+                        if (_firstMalformed is null || string.CompareOrdinal(problem.File, _firstMalformed.File) < 0
+                            || (problem.File == _firstMalformed.File && (problem.Line ?? 0) < (_firstMalformed.Line ?? 0)))
+                        {
+                            _firstMalformed = problem;
+                        }
+                    }
+
                     return;
                 }
 
@@ -174,15 +226,13 @@ namespace AgentMetrics.PowerShell.Commands
 
             public void Verbose(string message) => _command.WriteVerbose(message);
 
-
             public void Complete()
             {
-                foreach (var pair in _malformed)
+                if (_malformedLines > 0)
                 {
-                    var problem = new ItemProblem("MalformedHistoryLines", ErrorKind.InvalidData,
-                        $"Skipped {pair.Value.Count} malformed line(s) in '{pair.Key}', the first at line {pair.Value.FirstLine}; the rest of the file was imported. Use -Verbose to list them.",
-                        pair.Key, pair.Value.FirstLine);
-                    _command.WriteError(ToErrorRecord(problem));
+                    _command.WriteWarning(
+                        $"Skipped {_malformedLines} malformed line(s) that the agents wrote in {_malformedFiles.Count} file(s), the first at {_firstMalformed?.Target}; everything else was imported. "
+                        + "Use -Verbose to list them; each ImportResult has MalformedLines, MalformedFiles and FirstMalformedLine.");
                 }
 
                 if (_progressShown)

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using AgentMetrics.PowerShell.Infrastructure;
 using AgentMetrics.Query;
@@ -10,6 +12,9 @@ namespace AgentMetrics.PowerShell.Commands
     public sealed class MeasureAgentCostCommand : AgentMetricsCmdlet
     {
         private readonly CostMeasurer _measurer = new CostMeasurer();
+        private readonly SortedSet<string> _skippedTypes = new SortedSet<string>(StringComparer.Ordinal);
+        private PSObject? _firstSkipped;
+        private long _skipped;
 
         /// <summary>AgentMetrics.Session or AgentMetrics.CostSummary objects.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -42,17 +47,25 @@ namespace AgentMetrics.PowerShell.Commands
                     _measurer.Add(row);
                     break;
                 default:
-                    WriteError(new ErrorRecord(
-                        new PSArgumentException($"Measure-AgentCost takes the AgentMetrics.Session and AgentMetrics.CostSummary objects that Get-AgentSession and Get-AgentCost emit; '{InputObject.TypeNames[0]}' was skipped."),
-                        "UnsupportedMeasureInput",
-                        ErrorCategory.InvalidType,
-                        InputObject));
+                    // One error for all of them at the end: a wrong command in front sends hundreds of objects.
+                    _firstSkipped ??= InputObject;
+                    _skippedTypes.Add(InputObject.TypeNames[0]);
+                    _skipped++;
                     break;
             }
         }
 
         protected override void End()
         {
+            if (_firstSkipped is not null)
+            {
+                WriteError(new ErrorRecord(
+                    new PSArgumentException($"Measure-AgentCost skipped {_skipped} input object(s) of type {string.Join(", ", _skippedTypes)}: it takes the AgentMetrics.Session and AgentMetrics.CostSummary objects that Get-AgentSession and Get-AgentCost emit. Pipe one of those commands into it."),
+                    "UnsupportedMeasureInput",
+                    ErrorCategory.InvalidType,
+                    _firstSkipped));
+            }
+
             CostResult result = _measurer.Result(By, new PeriodOptions { Utc = Utc.IsPresent }, UsageQueryCmdlet.LoadPrices());
             if (result.UnpricedModels.Count > 0)
             {

@@ -84,14 +84,30 @@ namespace AgentMetrics.PowerShell.Infrastructure
             SqliteNative.EnsureLoaded();
         }
 
-        /// <summary>Opens the warehouse named by -Warehouse (resolved through the provider) or the default one.</summary>
-        internal Warehouse OpenWarehouse(string? warehousePath, bool readOnly = false)
+        /// <summary>For Import-AgentHistory: opens (creating if needed) the warehouse named by -Warehouse or the default one.</summary>
+        internal Warehouse OpenWarehouseForImport(string? warehousePath)
         {
             LoadSqlite();
-            string? resolved = string.IsNullOrEmpty(warehousePath)
-                ? null
-                : SessionState.Path.GetUnresolvedProviderPathFromPSPath(warehousePath);
-            return Warehouse.Open(resolved, readOnly);
+            return Warehouse.Open(ResolveWarehousePath(warehousePath));
         }
+
+        /// <summary>
+        /// For queries: opens an existing warehouse without writing to it (WarehouseNotFound, NotAWarehouse
+        /// otherwise) and says under -Verbose which file it reads and how.
+        /// </summary>
+        internal Warehouse OpenWarehouseForReading(string? warehousePath, bool allowOlderSchema = false)
+        {
+            LoadSqlite();
+            Warehouse warehouse = Warehouse.OpenForReading(ResolveWarehousePath(warehousePath), allowOlderSchema);
+            WriteVerbose(warehouse.OpenedAs.Length == 0
+                ? $"Reading the warehouse '{warehouse.Path}'."
+                : $"Reading the warehouse '{warehouse.Path}' ({warehouse.OpenedAs}).");
+            return warehouse;
+        }
+
+        /// <summary>The full path of -Warehouse through the provider ($PWD, ~, PSDrives), or the default one.</summary>
+        internal string ResolveWarehousePath(string? warehousePath) => string.IsNullOrEmpty(warehousePath)
+            ? AgentMetricsPaths.DefaultWarehouse
+            : SessionState.Path.GetUnresolvedProviderPathFromPSPath(warehousePath);
     }
 }

@@ -63,6 +63,52 @@ namespace AgentMetrics.PowerShell.Infrastructure
             SessionId = sessionIds,
         };
 
+        /// <summary>
+        /// Checks the window, opens the warehouse for reading and reports each exact name that matches nothing in
+        /// it as ObjectNotFound (like Get-Process -Name), then says under -Verbose what the query covers.
+        /// </summary>
+        internal Storage.Warehouse OpenForQuery(UsageFilter filter)
+        {
+            if (Since.HasValue && Until.HasValue && filter.Since >= filter.Until)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new PSArgumentException($"-Since ({Since.Value:yyyy-MM-dd HH:mm}) is not before -Until ({Until.Value:yyyy-MM-dd HH:mm}): the window holds nothing. Swap them, or give -Since an earlier time."),
+                    "InvalidTimeWindow",
+                    ErrorCategory.InvalidArgument,
+                    Since.Value));
+            }
+
+            Storage.Warehouse warehouse = OpenWarehouseForReading(Warehouse);
+            try
+            {
+                WriteVerbose($"Filters: {filter.Describe()}.");
+                foreach (var (parameter, name) in filter.UnmatchedNames(warehouse))
+                {
+                    WriteError(new ErrorRecord(
+                        new ItemNotFoundException($"No {Noun(parameter)} named '{name}' in the warehouse '{warehouse.Path}'. Check the name (tab completion offers those the warehouse holds), or use a wildcard such as '{name}*' to match part of one."),
+                        (parameter == "SessionId" ? "Session" : parameter) + "NotFound",
+                        ErrorCategory.ObjectNotFound,
+                        name));
+                }
+            }
+            catch
+            {
+                warehouse.Dispose();
+                throw;
+            }
+
+            return warehouse;
+        }
+
+        private static string Noun(string parameter) => parameter switch
+        {
+            "SessionId" => "session",
+            "GitBranch" => "git branch",
+            _ => parameter.ToLowerInvariant(),
+        };
+
+        internal void VerboseRows(int rows, string what) => WriteVerbose($"{rows} {what}.");
+
         internal static PriceBook LoadPrices() => PriceBook.LoadDefault(ShippedPricingFolder);
 
         /// <summary>

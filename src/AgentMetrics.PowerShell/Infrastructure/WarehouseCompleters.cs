@@ -20,7 +20,8 @@ namespace AgentMetrics.PowerShell.Infrastructure
             IReadOnlyList<string> values;
             try
             {
-                using Warehouse warehouse = Warehouse.Open(string.IsNullOrEmpty(path) ? null : path, readOnly: true);
+                // Read-only like every query: completing never creates or changes a warehouse.
+                using Warehouse warehouse = Warehouse.OpenForReading(string.IsNullOrEmpty(path) ? null : path);
                 values = UsageFilter.DistinctValues(warehouse, Column);
             }
             catch (Exception)
