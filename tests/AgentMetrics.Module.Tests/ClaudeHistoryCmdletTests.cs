@@ -42,7 +42,7 @@ namespace AgentMetrics.Module.Tests
         private static T P<T>(PSObject o, string name) => (T)o.Properties[name].Value;
 
         [Fact]
-        public void ImportEmitsATypedResultAndOneInvalidDataErrorPerFileWithMalformedLines()
+        public void ImportEmitsATypedResultAndOneWarningForAllMalformedLines()
         {
             PowerShellResult run = _fixture.ImportRun;
             Assert.Null(run.Terminating);
@@ -53,14 +53,15 @@ namespace AgentMetrics.Module.Tests
             Assert.True(P<long>(result, "RequestsAdded") > 0);
             Assert.True(P<long>(result, "DuplicatesDropped") > 0);
 
-            Assert.NotEmpty(run.Errors);
-            Assert.Equal(P<long>(result, "MalformedLines"), run.Errors.Sum(e => long.Parse(e.Exception.Message.Split(' ')[1])));
-            foreach (ErrorRecord error in run.Errors)
-            {
-                Assert.Equal("MalformedHistoryLines,AgentMetrics.PowerShell.Commands.ImportAgentHistoryCommand", error.FullyQualifiedErrorId);
-                Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
-                Assert.Matches(@"\.jsonl:\d+$", (string)error.TargetObject);
-            }
+            // Broken lines are the agent's doing: no error, one warning with the count, the files and the first.
+            Assert.Empty(run.Errors);
+            long malformed = P<long>(result, "MalformedLines");
+            Assert.True(malformed > 0);
+            WarningRecord warning = Assert.Single(run.Warnings);
+            Assert.Contains($"Skipped {malformed} malformed line(s)", warning.Message);
+            Assert.Contains($"in {P<long>(result, "MalformedFiles")} file(s)", warning.Message);
+            Assert.Matches(@"\.jsonl:\d+$", P<string>(result, "FirstMalformedLine"));
+            Assert.Contains(P<string>(result, "FirstMalformedLine"), warning.Message);
         }
 
         [Fact]

@@ -58,7 +58,7 @@ namespace AgentMetrics.Module.Tests
             var environment = new Dictionary<string, string?> { ["NO_COLOR"] = noColor ? "1" : null };
             string warehouse = home.File("w.db");
 
-            var result = HostProcess.Run(home, environment, HostProcess.DefaultTimeout, "-Command", $"Get-AgentWarehouse -Warehouse '{warehouse}'");
+            var result = HostProcess.Run(home, environment, HostProcess.DefaultTimeout, "-Command", $"$null = Import-AgentHistory -LiteralPath '{Fixtures.AgentHome}' -Warehouse '{warehouse}' -WarningAction SilentlyContinue; Get-AgentWarehouse -Warehouse '{warehouse}'");
 
             Assert.True(result.ExitCode == 0, result.ToString());
             foreach (string label in new[] { "Path", "SchemaVersion", "Size (MB)", "Files", "Requests", "Sessions", "FirstRequest", "LastRequest", "SqliteVersion" })
@@ -97,9 +97,9 @@ namespace AgentMetrics.Module.Tests
             var result = HostProcess.Run(home, "-Command", "Get-AgentWarehouse -Warehouse /proc/x/y.db");
 
             Assert.True(result.ExitCode == 1, result.ToString());
-            Assert.Contains("WarehouseOpenFailed", result.Stderr);
+            Assert.Contains("WarehouseNotFound", result.Stderr);
             Assert.Contains("/proc/x", result.Stderr);
-            Assert.DoesNotContain("WarehouseOpenFailed", result.Stdout);
+            Assert.DoesNotContain("WarehouseNotFound", result.Stdout);
         }
 
         [Fact]

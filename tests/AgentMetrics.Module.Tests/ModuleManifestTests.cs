@@ -82,10 +82,11 @@ namespace AgentMetrics.Module.Tests
             using var scratch = new AgentMetrics.Tests.Shared.ScratchFolder();
             using var ps = new PowerShellSession();
             var names = ps.Run(@"
+                $null = Import-AgentHistory -LiteralPath $args[1] -Warehouse $args[0] -WarningAction SilentlyContinue
                 $info = Get-AgentWarehouse -Warehouse $args[0]
                 [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($info.GetType().Assembly).Name
                 $sqlite = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.Data.Sqlite' }
-                $sqlite | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }", scratch.File("w.db")).ThrowIfFailed().Output.Select(o => o.BaseObject.ToString()).ToArray();
+                $sqlite | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }", scratch.File("w.db"), AgentMetrics.Tests.Shared.Fixtures.AgentHome).ThrowIfFailed().Output.Select(o => o.BaseObject.ToString()).ToArray();
             Assert.Equal(new[] { "AgentMetrics", "AgentMetrics" }, names);
         }
 

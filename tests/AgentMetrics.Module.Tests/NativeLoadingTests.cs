@@ -19,7 +19,8 @@ namespace AgentMetrics.Module.Tests
         {
             using var scratch = new ScratchFolder();
             using var ps = new PowerShellSession();
-            PSObject info = ps.Run("Get-AgentWarehouse -Warehouse $args[0]", scratch.File("w.db")).ThrowIfFailed().Output[0];
+            // Only an import creates a warehouse; Get-AgentWarehouse then reads it through the native library.
+            PSObject info = ps.Run("$null = Import-AgentHistory -LiteralPath $args[1] -Warehouse $args[0] -WarningAction SilentlyContinue; Get-AgentWarehouse -Warehouse $args[0]", scratch.File("w.db"), Fixtures.AgentHome).ThrowIfFailed().Output[0];
             Assert.Matches(@"^3\.\d+\.\d+$", (string)info.Properties["SqliteVersion"].Value);
 
             // The process has the module's own copy mapped, not some system libsqlite3.

@@ -29,7 +29,11 @@ namespace AgentMetrics.Module.Tests
             Assert.Matches(@"Date\s+Model\s+Requests", run.Stdout);
             Assert.Contains("claude-sonnet-4-5-20250929", run.Stdout);
             Assert.Contains("2026-11-20", run.Stdout);
-            Assert.True(File.Exists(Path.Combine(home.Path, "sample-warehouse.db")));
+            // The sample warehouse goes to the temporary folder, which the script names; nothing is created in the home.
+            string sample = Path.Combine(Path.GetTempPath(), "agentmetrics-quickstart", "sample-warehouse.db");
+            Assert.Contains(sample, run.Stdout.Replace(System.Environment.NewLine, " "));
+            Assert.True(File.Exists(sample));
+            Assert.Empty(Directory.GetFileSystemEntries(home.Path, "*.db*", SearchOption.AllDirectories));
         }
     }
 }

@@ -295,18 +295,23 @@ namespace AgentMetrics.Import
             foreach (string path in paths)
             {
                 List<string> inside = HomeFoldersIn(path);
-                if (inside.Count == 0 && Directory.Exists(path) && !Readers.Any(r => r.Recognises(path)))
+                if (inside.Count == 0 && Directory.Exists(path))
                 {
-                    foreach (string child in SubfoldersOf(path))
+                    // Homes one level down decide it: the readers themselves would claim the whole folder for
+                    // whichever agent's files they find first (Codex looks for rollouts at any depth).
+                    var children = SubfoldersOf(path).Select(child => (Folder: child, Homes: HomeFoldersIn(child))).ToList();
+                    if (children.Any(c => c.Homes.Count > 0))
                     {
-                        List<string> childHomes = HomeFoldersIn(child);
-                        if (childHomes.Count > 0)
+                        foreach (var (child, homes) in children)
                         {
-                            inside.AddRange(childHomes);
-                        }
-                        else if (Readers.Any(r => r.Recognises(child)))
-                        {
-                            inside.Add(child);
+                            if (homes.Count > 0)
+                            {
+                                inside.AddRange(homes);
+                            }
+                            else if (Readers.Any(r => r.Recognises(child)))
+                            {
+                                inside.Add(child);
+                            }
                         }
                     }
                 }
