@@ -111,7 +111,8 @@ namespace AgentMetrics.Core.Tests
         public void AWarehouseFromBeforeTheApplicationIdIsStillReadAndImportsStampIt()
         {
             using var scratch = new ScratchFolder();
-            string path = Import(scratch);
+            // Characters SQLite's URI filenames treat specially: the immutable look inside must still find the file.
+            string path = Import(scratch, "old #1 ?50%.db");
             SqliteFile(path, "PRAGMA application_id = 0;");
             string[] before = Snapshot(scratch.Path);
 

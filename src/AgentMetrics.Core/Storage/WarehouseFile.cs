@@ -170,6 +170,20 @@ namespace AgentMetrics.Storage
         }
 
         /// <summary>A URI that opens the file as immutable: no locks, no -wal/-shm, nothing written (for a read-only folder too).</summary>
-        internal static string ImmutableUri(string path) => new Uri(path).AbsoluteUri + "?mode=ro&immutable=1";
+        /// <remarks>
+        /// Built by hand rather than with System.Uri, which turns a UNC path (\\server\share\w.db, the share case)
+        /// into file://server/..., an authority SQLite refuses; file:////server/share/w.db is SQLite's UNC form.
+        /// Only %, ? and # need escaping in SQLite's URI filenames.
+        /// </remarks>
+        internal static string ImmutableUri(string path)
+        {
+            string slashed = Path.DirectorySeparatorChar == '\\' ? path.Replace('\\', '/') : path;
+            if (!slashed.StartsWith("/", StringComparison.Ordinal))
+            {
+                slashed = "/" + slashed;
+            }
+
+            return "file://" + slashed.Replace("%", "%25").Replace("?", "%3f").Replace("#", "%23") + "?mode=ro&immutable=1";
+        }
     }
 }
