@@ -43,26 +43,35 @@ Describe 'Get-AgentWarehouse' {
         # Keep the real ~/.agentmetrics out of the test.
         $script:SavedHome = $env:AGENTMETRICS_HOME
         $env:AGENTMETRICS_HOME = Join-Path $TestDrive 'home'
+        $script:Fixture = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../../shared/fixtures'))
+        # Only Import-AgentHistory creates a warehouse; Get-AgentWarehouse reads one.
+        $script:Imported = Join-Path $TestDrive 'imported.db'
+        $null = Import-AgentHistory -LiteralPath (Join-Path $Fixture 'agent-home') -Warehouse $Imported -WarningAction SilentlyContinue
     }
 
     AfterAll {
         $env:AGENTMETRICS_HOME = $SavedHome
     }
 
-    It 'creates and describes an empty warehouse' {
-        $path = Join-Path $TestDrive 'w.db'
-        $info = Get-AgentWarehouse -Warehouse $path
+    It 'describes a warehouse Import-AgentHistory made' {
+        $info = Get-AgentWarehouse -Warehouse $Imported
 
         $info.PSObject.TypeNames | Should -Contain 'AgentMetrics.WarehouseInfo'
-        $info.Path | Should -Be $path
+        $info.Path | Should -Be $Imported
         $info.SchemaVersion | Should -BeGreaterThan 0
-        $info.Requests | Should -Be 0
-        $info.Sessions | Should -Be 0
+        $info.Requests | Should -BeGreaterThan 0
+        $info.Sessions | Should -BeGreaterThan 0
         $info.SqliteVersion | Should -Match '^3\.'
-        Test-Path -LiteralPath $path | Should -BeTrue
+    }
+
+    It 'does not create a missing warehouse: WarehouseNotFound' {
+        $path = Join-Path $TestDrive 'w.db'
+        { Get-AgentWarehouse -Warehouse $path -ErrorAction Stop } | Should -Throw -ErrorId 'WarehouseNotFound,AgentMetrics.PowerShell.Commands.GetAgentWarehouseCommand'
+        Test-Path -LiteralPath $path | Should -BeFalse
     }
 
     It 'resolves a relative -Warehouse against the current location' {
+        Copy-Item -LiteralPath $Imported -Destination (Join-Path $TestDrive 'relative.db')
         Push-Location -LiteralPath $TestDrive
         try {
             (Get-AgentWarehouse -Warehouse 'relative.db').Path | Should -Be (Join-Path $TestDrive 'relative.db')
@@ -72,16 +81,16 @@ Describe 'Get-AgentWarehouse' {
         }
     }
 
-    It 'fails with WarehouseOpenFailed when the folder cannot be created' {
+    It 'fails to import with WarehouseOpenFailed when the folder cannot be created' {
         $blocker = Join-Path $TestDrive 'blocker'
         Set-Content -LiteralPath $blocker -Value 'a file, not a folder'
 
-        { Get-AgentWarehouse -Warehouse (Join-Path $blocker 'w.db') } |
-            Should -Throw -ErrorId 'WarehouseOpenFailed'
+        { Import-AgentHistory -LiteralPath (Join-Path $Fixture 'agent-home') -Warehouse (Join-Path $blocker 'w.db') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'WarehouseOpenFailed,AgentMetrics.PowerShell.Commands.ImportAgentHistoryCommand'
     }
 
     It 'renders through its list view' {
-        $text = Get-AgentWarehouse -Warehouse (Join-Path $TestDrive 'view.db') | Out-String
+        $text = Get-AgentWarehouse -Warehouse $Imported | Out-String
         $text | Should -Match 'SchemaVersion\s+:'
         $text | Should -Match 'Size \(MB\)\s+:'
     }
