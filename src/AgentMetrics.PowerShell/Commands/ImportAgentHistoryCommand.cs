@@ -134,6 +134,8 @@ namespace AgentMetrics.PowerShell.Commands
                 WriteWarning(NothingFound);
             }
 
+            WarnMalformed(results);
+
             WriteObject(results, enumerateCollection: true);
         }
 
@@ -147,7 +149,7 @@ namespace AgentMetrics.PowerShell.Commands
             bool asking = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm")
                 || (SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter whatIf && whatIf.IsPresent)
                 || (SessionState.PSVariable.GetValue("WhatIfPreference") is bool whatIfOn && whatIfOn)
-                || (SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact impact && impact <= ConfirmImpact.Medium);
+                || (SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact impact && impact != ConfirmImpact.None && impact <= ConfirmImpact.Medium);
             if (!asking)
             {
                 return true;
@@ -159,6 +161,21 @@ namespace AgentMetrics.PowerShell.Commands
                 : string.Join("; ", preview.Select(p => $"{p.Source} history in {string.Join(", ", p.Roots)} ({p.Files} file(s))"));
             string writes = System.IO.File.Exists(warehousePath) ? $"the warehouse '{warehousePath}'" : $"a new warehouse '{warehousePath}'";
             return ShouldProcess($"Read {reads}, and write it into {writes}.", $"Import {reads} into {writes}?", "Import-AgentHistory");
+        }
+
+        /// <summary>One warning for every line the agents wrote broken, from the results that count them.</summary>
+        private void WarnMalformed(IReadOnlyList<ImportResult> results)
+        {
+            var malformed = results.Where(r => r.MalformedLines > 0).ToList();
+            if (malformed.Count == 0)
+            {
+                return;
+            }
+
+            string first = malformed.Select(r => r.FirstMalformedLine).Where(f => f is not null).OrderBy(f => f, StringComparer.Ordinal).FirstOrDefault() ?? "?";
+            WriteWarning(
+                $"Skipped {malformed.Sum(r => r.MalformedLines)} malformed line(s) that the agents wrote in {malformed.Sum(r => r.MalformedFiles)} file(s), the first at {first}; everything else was imported. "
+                + "Use -Verbose to list them; each ImportResult has MalformedLines, MalformedFiles and FirstMalformedLine.");
         }
 
         private const string NothingFound = "No agent history was found in the default places. Name a folder with -Path, or see Get-Help Import-AgentHistory.";
@@ -174,9 +191,6 @@ namespace AgentMetrics.PowerShell.Commands
             private const int ActivityId = 7401;
             private readonly ImportAgentHistoryCommand _command;
             private readonly Stopwatch _sinceLastProgress = Stopwatch.StartNew();
-            private readonly HashSet<string> _malformedFiles = new HashSet<string>(StringComparer.Ordinal);
-            private ItemProblem? _firstMalformed;
-            private long _malformedLines;
             private bool _progressShown;
 
             public Observer(ImportAgentHistoryCommand command)
@@ -205,19 +219,8 @@ namespace AgentMetrics.PowerShell.Commands
             {
                 if (ImportResult.IsMalformed(problem))
                 {
-                    // The agent wrote them; nothing for the user to fix. Listed under -Verbose, summed in one warning.
+                    // The agent wrote them; nothing for the user to fix. Listed here, summed in one warning at the end.
                     _command.WriteVerbose($"{problem.Target}: {problem.Message}");
-                    _malformedLines++;
-                    if (problem.File is not null)
-                    {
-                        _malformedFiles.Add(problem.File);
-                        if (_firstMalformed is null || string.CompareOrdinal(problem.File, _firstMalformed.File) < 0
-                            || (problem.File == _firstMalformed.File && (problem.Line ?? 0) < (_firstMalformed.Line ?? 0)))
-                        {
-                            _firstMalformed = problem;
-                        }
-                    }
-
                     return;
                 }
 
@@ -228,13 +231,6 @@ namespace AgentMetrics.PowerShell.Commands
 
             public void Complete()
             {
-                if (_malformedLines > 0)
-                {
-                    _command.WriteWarning(
-                        $"Skipped {_malformedLines} malformed line(s) that the agents wrote in {_malformedFiles.Count} file(s), the first at {_firstMalformed?.Target}; everything else was imported. "
-                        + "Use -Verbose to list them; each ImportResult has MalformedLines, MalformedFiles and FirstMalformedLine.");
-                }
-
                 if (_progressShown)
                 {
                     _command.WriteProgress(new ProgressRecord(ActivityId, "Importing agent history", "Done") { RecordType = ProgressRecordType.Completed });
