@@ -8,8 +8,10 @@ BeforeAll {
     # A second real process for SQLite files that are not ours and for holding locks: python3's sqlite3.
     $script:Python = Get-Command -Name python3, python -CommandType Application -ErrorAction Ignore | Select-Object -First 1
     # Read-only folders: root ignores file permissions, so as root on Linux a read-only tmpfs mount stands in.
-    $script:IsRoot = -not $IsWindows -and (& id -u) -eq '0'
-    $script:CanMount = $IsLinux -and $IsRoot
+    # $IsWindows does not exist in Windows PowerShell 5.1: ask the file system.
+    $script:OnWindows = [System.IO.Path]::DirectorySeparatorChar -eq '\'
+    $script:IsRoot = -not $OnWindows -and (& id -u) -eq '0'
+    $script:CanMount = $IsRoot -and (Test-Path -LiteralPath '/proc/mounts')
 
     function Invoke-Python([string] $Code) {
         & $Python.Source -c $Code
@@ -131,7 +133,7 @@ Describe 'A warehouse in a read-only folder (a copy on a share)' {
     }
 
     It 'is read without a -shm, and nothing is written there' {
-        if ($IsWindows) { Set-ItResult -Skipped -Because 'a read-only folder is set up with chmod or a mount'; return }
+        if ($OnWindows) { Set-ItResult -Skipped -Because 'a read-only folder is set up with chmod or a mount'; return }
         $folder = New-ReadOnlyFolder 'share' { param($f) Copy-Item -LiteralPath $Warehouse -Destination (Join-Path $f 'w.db') }
         try {
             $copy = Join-Path $folder 'w.db'
@@ -146,7 +148,7 @@ Describe 'A warehouse in a read-only folder (a copy on a share)' {
     }
 
     It 'reads the pages of a -wal copied beside it' {
-        if ($IsWindows -or -not $Python) { Set-ItResult -Skipped -Because 'needs a read-only folder and python3 to write a log'; return }
+        if ($OnWindows -or -not $Python) { Set-ItResult -Skipped -Because 'needs a read-only folder and python3 to write a log'; return }
         # A log whose pages are not yet in the main file: one manifest row fewer when read through the log.
         $source = Join-Path $TestDrive 'with-log'
         $null = New-Item -ItemType Directory $source
