@@ -154,7 +154,12 @@ Describe 'Narrow and wide' {
         @{ Name = 'sessions'; Get = { Get-AgentSession -Warehouse $Warehouse -WarningAction SilentlyContinue }; Numbers = { param($r) $r.SessionId; '{0:N0}' -f $r.TotalTokens } }
         @{ Name = 'imports'; Get = { Import-AgentHistory -LiteralPath $FixtureHome -Warehouse (Join-Path $TestDrive "wide-$([guid]::NewGuid().ToString('N')).db") -WarningAction SilentlyContinue -ErrorAction SilentlyContinue }; Numbers = { param($r) '{0:N0}' -f $r.FilesUnchanged; '{0:N0}' -f $r.ToolCallsAdded } }
         @{ Name = 'tools'; Get = { Get-AgentToolUsage -Warehouse $Warehouse }; Numbers = { param($r) $r.Name; '{0:N0}' -f $r.Calls } }
-        @{ Name = 'prices'; Get = { Get-AgentModelPrice }; Numbers = { param($r) $r.Model; $r.Provider } }
+        @{ Name = 'prices'; Get = { Get-AgentModelPrice }; Numbers = {
+                param($r) $r.Model; $r.Provider
+                # A long-context threshold other than the column's 200k is shown beside the rate.
+                if ($null -ne $r.LongContextThreshold -and $r.LongContextThreshold -ne 200000) { '{0} (>{1}k)' -f $r.LongContextInputPerMTok, ($r.LongContextThreshold / 1000) }
+            }
+        }
     ) {
         $objects = @(& $Get)
         $default = Read-Table ($objects | Out-String -Width 80)
