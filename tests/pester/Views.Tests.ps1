@@ -181,6 +181,65 @@ Describe 'Narrow and wide' {
     }
 }
 
+Describe 'A heavy history' {
+    # The fixture's numbers are small. These rows carry what heavy use reaches (a day of 1.5 billion tokens
+    # and $1,234.56; a month of 47 billion and $38,271; a year of 563 billion), under every cost view's type
+    # name: still whole at 80. The widths in the format file are chosen for these.
+    BeforeAll {
+        # The module loads its assemblies in a private load context: take the types from real objects.
+        $script:CostSummaryType = (Get-AgentCost -Warehouse $Warehouse -WarningAction SilentlyContinue).GetType()
+        $script:SessionType = (Get-AgentSession -Warehouse $Warehouse -WarningAction SilentlyContinue)[0].GetType()
+        $script:ImportResultType = (Import-AgentHistory -LiteralPath $FixtureHome -Warehouse $Warehouse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)[0].GetType()
+    }
+
+    It 'keeps every number whole at 80 columns under <View>' -ForEach @(
+        'Total', 'Day', 'Week', 'Month', 'Model', 'Project', 'Session', 'GitBranch', 'Agent', 'Source', 'DayModel', 'WeekModel',
+        'MonthModel', 'ProjectModel', 'AgentModel', 'SourceModel', 'SessionModel', 'DaySource', 'SourceAgent' | ForEach-Object { @{ View = $_ } }
+    ) {
+        # A heavy day, scaled to the period the view usually covers: a week, a month (and any query by key), a year.
+        $scale = switch -Regex ($View) { '^Day' { 1 } '^Week' { 7 } '^Total$' { 365 } default { 31 } }
+        $rows = foreach ($days in 1, $scale) {
+            $row = $CostSummaryType::new()
+            $row.Source = 'LlmTelemetry'; $row.Project = 'payments-service'; $row.GitBranch = 'main'; $row.Agent = 'claude-code/subagent'
+            $row.SessionId = '60e9895a-3b18-4c44-bf5b-ecbfb45fdbd5'; $row.Model = 'claude-sonnet-4-5-20250929'
+            $row.Requests = 20000 * $days
+            $row.InputTokens = 130000000L * $days
+            $row.OutputTokens = 8000000L * $days
+            $row.CacheReadTokens = 1400000000L * $days
+            $row.TotalTokens = $row.InputTokens + $row.OutputTokens + $row.CacheReadTokens
+            $row.CostUsd = 1234.56 * $days
+            $row.UnpricedRequests = 12345
+            $row.ReportedCostUsd = $row.CostUsd
+            $wrapped = [psobject]::AsPSObject($row)
+            $wrapped.PSObject.TypeNames.Insert(0, "AgentMetrics.CostSummary#$View")
+            $wrapped
+        }
+        $text = $rows | Out-String -Width 80
+        $table = Read-Table $text
+        foreach ($line in $text -split '\r?\n') { $line.Length | Should -BeLessOrEqual 80 }
+        $table.HeaderLines.Count | Should -Be 1
+        for ($i = 0; $i -lt $rows.Count; $i++) {
+            Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].TotalTokens)
+            Assert-Whole -Line $table.Rows[$i] -Value ('{0:N2}*' -f $rows[$i].CostUsd)
+            Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].UnpricedRequests)
+            foreach ($column in @{ Requests = 'Requests'; Input = 'InputTokens'; Output = 'OutputTokens' }.GetEnumerator()) {
+                if ($table.Columns.Label -contains $column.Key) { Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].($column.Value)) }
+            }
+        }
+    }
+
+    It 'keeps a heavy import and a long session whole at 80 columns' {
+        $import = New-Object -TypeName $ImportResultType.AssemblyQualifiedName -Property @{ Source = 'LlmTelemetry'; FilesSeen = 48000; FilesRead = 47000; LinesRead = 95000000; RequestsAdded = 8500000; DuplicatesDropped = 3200000; MalformedLines = 1200; Elapsed = [timespan]::FromSeconds(1234.5) }
+        $session = New-Object -TypeName $SessionType.AssemblyQualifiedName -Property @{ Start = [datetime] '2026-11-02 09:15'; Requests = 45000; TotalTokens = 9800000000; CostUsd = 8765.43; UnpricedRequests = 120; Project = 'payments-service' }
+        foreach ($case in @{ Object = $import; Values = '48,000', '95,000,000', '8,500,000', '3,200,000', '1,200' }, @{ Object = $session; Values = '45,000', '9,800,000,000', ('{0:N2}*' -f 8765.43), '120' }) {
+            $text = $case.Object | Out-String -Width 80
+            $table = Read-Table $text
+            foreach ($line in $text -split '\r?\n') { $line.Length | Should -BeLessOrEqual 80 }
+            foreach ($value in $case.Values) { Assert-Whole -Line $table.Rows[0] -Value $value }
+        }
+    }
+}
+
 Describe 'Partly priced rows' {
     It 'marks the cost of a day that holds an unknown model and shows its Unpriced count' {
         $rows = Get-AgentCost -By Day -Warehouse $Warehouse -WarningAction SilentlyContinue
