@@ -182,7 +182,7 @@ namespace AgentMetrics.Module.Tests
         {
             using var ps = new PowerShellSession();
             string byDayModel = ps.Render("Get-AgentCost -By Day, Model -Utc -Warehouse $args[0]", _fixture.Warehouse);
-            Assert.Matches(@"Date\s+Model\s+Requests\s+Input\s+Output\s+Cache write\s+Cache read\s+Total tokens\s+Cost \(USD\)", byDayModel);
+            Assert.Matches(@"Date\s+Total tokens\s+Cost \(USD\)\s+Unpriced\s+Model", byDayModel);
             Assert.Contains("2026-10-12", byDayModel);
             Assert.Contains("claude-opus-4-5-20251101", byDayModel);
 
@@ -191,10 +191,10 @@ namespace AgentMetrics.Module.Tests
             Assert.Contains(Truth.L(Truth.Load().Claude.GetProperty("all").GetProperty("totals"), "messages").ToString("N0"), total);
 
             string generic = ps.Render("Get-AgentCost -By GitBranch, Project -Warehouse $args[0]", _fixture.Warehouse);
-            Assert.Matches(@"Group\s+Requests", generic);
+            Assert.Matches(@"Requests\s+Total tokens\s+Cost \(USD\)\s+Unpriced\s+Group", generic);
 
             string sessions = ps.Render("Get-AgentSession -Warehouse $args[0]", _fixture.Warehouse);
-            Assert.Matches(@"Start\s+SessionId\s+Source\s+Project\s+Active\s+Requests\s+Tools\s+Models", sessions);
+            Assert.Matches(@"Start\s+Requests\s+Total tokens\s+Cost \(USD\)\s+Unpriced\s+Project", sessions);
             Assert.Contains("acme-api", sessions);
 
             string tools = ps.Render("Get-AgentToolUsage -Warehouse $args[0]", _fixture.Warehouse);

@@ -89,17 +89,13 @@ namespace AgentMetrics.Module.Tests
         {
             using var ps = new PowerShellSession();
             string text = ps.Render("Get-AgentModelPrice -Model claude-sonnet-4-5, gpt-5.4");
-            foreach (string header in new[] { "Model", "Provider", "Input", "Output", "Cache write 5m", "Cache write 1h", "Cache read", ">200k input", "EffectiveFrom" })
-            {
-                Assert.Contains(header, text);
-            }
-
+            Assert.Matches(@"Model\s+Input\s+Output\s+Write 5m\s+Write 1h\s+Cache read\s+From", text);
             string sonnetRow = text.Split('\n').Single(l => l.StartsWith("claude-sonnet-4-5", StringComparison.Ordinal));
-            Assert.Contains("anthropic", sonnetRow);
             Assert.Contains("2025-09-29", sonnetRow);
             Assert.Contains("3.75", sonnetRow);
-            string gptRow = text.Split('\n').Single(l => l.StartsWith("gpt-5.4", StringComparison.Ordinal));
-            Assert.Contains("(>272k)", gptRow);
+
+            // Provider and long-context rates live in the Wide view (Format-Table -View Wide), which
+            // tests/pester/Views.Tests.ps1 renders on real pwsh: this hosted engine has no Format-Table.
             Assert.DoesNotContain("PriceBookFile", text);
         }
 

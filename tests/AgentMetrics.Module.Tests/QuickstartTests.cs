@@ -26,7 +26,7 @@ namespace AgentMetrics.Module.Tests
 
             Assert.True(run.ExitCode == 0, run.Stderr);
             Assert.Contains("sample history", run.Stdout);
-            Assert.Matches(@"Date\s+Model\s+Requests", run.Stdout);
+            Assert.Matches(@"Date\s+Total tokens\s+Cost \(USD\)\s+Unpriced\s+Model", run.Stdout);
             Assert.Contains("claude-sonnet-4-5-20250929", run.Stdout);
             Assert.Contains("2026-11-20", run.Stdout);
             // The sample warehouse goes to the temporary folder, which the script names; nothing is created in the home.

@@ -138,6 +138,6 @@ Describe 'Importing and querying the shared fixture' {
 
     It 'renders the cost table through its view' {
         $text = Get-AgentCost -By Day, Model -Utc -Warehouse $Warehouse | Out-String
-        $text | Should -Match 'Date\s+Model\s+Requests'
+        $text | Should -Match 'Date\s+Total tokens\s+Cost \(USD\)\s+Unpriced\s+Model'
     }
 }

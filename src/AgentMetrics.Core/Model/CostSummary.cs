@@ -27,6 +27,11 @@ namespace AgentMetrics
         /// <summary>Start of the day, ISO week (Monday) or month, in local time, or UTC with -Utc.</summary>
         public DateTime? Date { get; set; }
 
+        /// <summary>
+        /// The period as it reads: 2026-09-26, 2026-W39 (ISO-8601 week) or 2026-09; null when not grouped by a period.
+        /// </summary>
+        public string? Period => Date is DateTime start && PeriodGrouping is CostGrouping period ? PeriodLabel.Format(start, period) : null;
+
         public string? Source { get; set; }
 
         public string? Project { get; set; }
@@ -67,6 +72,22 @@ namespace AgentMetrics
 
         /// <summary>The grouping that produced this row, in order (for views and re-aggregation).</summary>
         internal IReadOnlyList<CostGrouping> Grouping { get; set; } = Array.Empty<CostGrouping>();
+
+        private CostGrouping? PeriodGrouping
+        {
+            get
+            {
+                foreach (CostGrouping group in Grouping)
+                {
+                    if (group == CostGrouping.Day || group == CostGrouping.Week || group == CostGrouping.Month)
+                    {
+                        return group;
+                    }
+                }
+
+                return null;
+            }
+        }
 
         /// <summary>What this row was folded from, so Measure-AgentCost can regroup it exactly.</summary>
         internal List<UsageSlice> Slices { get; } = new List<UsageSlice>();

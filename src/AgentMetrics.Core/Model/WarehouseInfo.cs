@@ -15,8 +15,10 @@ namespace AgentMetrics
 
         public long Sessions { get; set; }
 
+        /// <summary>The earliest request, in local time (Kind Local).</summary>
         public System.DateTime? FirstRequest { get; set; }
 
+        /// <summary>The latest request, in local time (Kind Local).</summary>
         public System.DateTime? LastRequest { get; set; }
 
         public string SqliteVersion { get; set; } = string.Empty;

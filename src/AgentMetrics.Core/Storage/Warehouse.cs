@@ -368,8 +368,9 @@ namespace AgentMetrics.Storage
             long last = Scalar<long>("SELECT coalesce(max(ts), 0) FROM requests;");
             if (info.Requests > 0)
             {
-                info.FirstRequest = TimeUtil.FromUnixMs(first).UtcDateTime;
-                info.LastRequest = TimeUtil.FromUnixMs(last).UtcDateTime;
+                // Local, like every other time AgentMetrics shows (Session.Start, cost periods without -Utc).
+                info.FirstRequest = TimeUtil.FromUnixMs(first).LocalDateTime;
+                info.LastRequest = TimeUtil.FromUnixMs(last).LocalDateTime;
             }
 
             foreach (string file in new[] { Path, Path + "-wal" })

@@ -1,0 +1,344 @@
+# The table and list views (formats/AgentMetrics.Format.ps1xml) as a user sees them: rendered by this real
+# pwsh at 80 and 120 columns over the shared fixture, plus one Claude session with a model the price book
+# does not know. What a user would check: the table fits, no header is broken, every number is whole and
+# is the object's own value, dates read ISO, periods read 2026-09-26 / 2026-W39 / 2026-09, and a partly
+# priced row says so.
+
+BeforeDiscovery {
+    # Every default view: what produces the objects, and the numbers each row must show whole.
+    $costNumbers = {
+        param($row)
+        '{0:N0}' -f $row.TotalTokens
+        if ($null -eq $row.CostUsd) { 'unpriced' } elseif ($row.UnpricedRequests -gt 0) { '{0:N2}*' -f $row.CostUsd } else { '{0:N2}' -f $row.CostUsd }
+        if ($row.UnpricedRequests -gt 0) { '{0:N0}' -f $row.UnpricedRequests }
+    }
+    $script:Views = @(
+        foreach ($by in @('Total'), @('Day'), @('Week'), @('Month'), @('Model'), @('Project'), @('Session'), @('GitBranch'), @('Agent'), @('Source'),
+            @('Day', 'Model'), @('Week', 'Model'), @('Month', 'Model'), @('Project', 'Model'), @('Agent', 'Model'), @('Source', 'Model'),
+            @('Session', 'Model'), @('Day', 'Source'), @('Source', 'Agent'), @('Project', 'GitBranch')) {
+            $grouping = @($by | Where-Object { $_ -ne 'Total' })
+            @{
+                Name    = "Get-AgentCost -By $($by -join ',')"
+                Get     = [scriptblock]::Create("Get-AgentCost -By $(if ($grouping) { $grouping -join ',' } else { '@()' }) -Warehouse `$Warehouse -WarningAction SilentlyContinue")
+                Numbers = $costNumbers
+            }
+        }
+        @{
+            Name    = 'Get-AgentSession'
+            Get     = { Get-AgentSession -Warehouse $Warehouse -WarningAction SilentlyContinue }
+            Numbers = { param($row) $row.Start.ToString('yyyy-MM-dd HH:mm'); & $costNumbers $row }.GetNewClosure()
+        }
+        @{
+            Name    = 'Get-AgentSession | Measure-AgentCost'
+            Get     = { Get-AgentSession -Warehouse $Warehouse -WarningAction SilentlyContinue | Measure-AgentCost -WarningAction SilentlyContinue }
+            Numbers = $costNumbers
+        }
+        @{
+            Name    = 'Import-AgentHistory'
+            Get     = { Import-AgentHistory -LiteralPath $FixtureHome -Warehouse (Join-Path $TestDrive "again-$([guid]::NewGuid().ToString('N')).db") -WarningAction SilentlyContinue -ErrorAction SilentlyContinue }
+            Numbers = { param($row) '{0:N0}' -f $row.LinesRead; '{0:N0}' -f $row.RequestsAdded; '{0:N0}' -f $row.DuplicatesDropped }
+        }
+        @{
+            Name    = 'Get-AgentToolUsage'
+            Get     = { Get-AgentToolUsage -Warehouse $Warehouse }
+            Numbers = { param($row) $row.Name; '{0:N0}' -f $row.Calls; '{0:N0}' -f $row.Errors }
+        }
+        @{
+            Name    = 'Get-AgentModelPrice'
+            Get     = { Get-AgentModelPrice }
+            Numbers = { param($row) $row.Model; [string] $row.InputPerMTok; [string] $row.OutputPerMTok }
+        }
+    )
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    $script:Warehouse = New-FixtureWarehouse
+    # One Claude session on a fixture day: a request from a model the price book does not know, and one
+    # from a known model, so that day's row is partly priced and the unknown model's row not at all.
+    $script:UnknownModel = 'claude-mystery-9'
+    $script:MysteryDay = '2026-10-12'
+    $mysteryHome = Join-Path $TestDrive 'mystery-home'
+    $project = New-Item -ItemType Directory -Path (Join-Path $mysteryHome '.claude/projects/-home-dev-work-acme-api') -Force
+    $session = '9d0e5a1c-0000-4000-8000-00000000abcd'
+    $lines = foreach ($request in @(
+            @{ Id = 'msg_mystery_1'; Model = $UnknownModel; At = "$($MysteryDay)T12:00:00.000Z" },
+            @{ Id = 'msg_mystery_2'; Model = 'claude-sonnet-4-5-20250929'; At = "$($MysteryDay)T12:05:00.000Z" })) {
+        [ordered] @{
+            type = 'assistant'; uuid = [guid]::NewGuid().ToString(); parentUuid = $null; sessionId = $session
+            cwd = '/home/dev/work/acme-api'; gitBranch = 'main'; version = '2.0.0'; timestamp = $request.At; requestId = "req_$($request.Id)"
+            message = [ordered] @{
+                id = $request.Id; type = 'message'; role = 'assistant'; model = $request.Model
+                content = @(@{ type = 'text'; text = 'done' })
+                usage = [ordered] @{ input_tokens = 1200; output_tokens = 340; cache_creation_input_tokens = 0; cache_read_input_tokens = 5000 }
+            }
+        } | ConvertTo-Json -Depth 6 -Compress
+    }
+    Set-Content -LiteralPath (Join-Path $project "$session.jsonl") -Value $lines -Encoding utf8
+    $null = Import-AgentHistory -LiteralPath $mysteryHome -Warehouse $Warehouse -WarningAction SilentlyContinue
+
+    function Read-Table {
+        <# Splits one rendered table into its header lines, its dash line's columns and its data lines. #>
+        param([string] $Text)
+        $lines = $Text -split '\r?\n'
+        $dash = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match '^ *-+( +-+)*\s*$' })
+        if ($dash -lt 1) { throw "No table in:`n$Text" }
+        $top = $dash - 1
+        while ($top -gt 0 -and $lines[$top - 1].Trim()) { $top-- }
+        $header = $lines[$dash - 1]
+        $columns = @([regex]::Matches($lines[$dash], '-+') | ForEach-Object {
+                [pscustomobject] @{ Start = $_.Index; Label = $header.Substring($_.Index, [Math]::Min($_.Length, $header.Length - $_.Index)).Trim() }
+            })
+        [pscustomobject] @{
+            HeaderLines = @($lines[$top..($dash - 1)])
+            Columns     = $columns
+            Rows        = @($lines[($dash + 1)..($lines.Count - 1)] | Where-Object { $_.Trim() })
+        }
+    }
+
+    function Assert-Whole {
+        <# The value appears in the line as a whole cell: not a piece of a longer number, not cut. #>
+        param([string] $Line, [string] $Value)
+        $pattern = '(?<![\w.,…])' + [regex]::Escape($Value) + '(?![\w.,*])'
+        $Line | Should -Match $pattern -Because "'$Value' must appear whole in: $Line"
+    }
+
+    # Columns that may be cut with '…' when the window is narrow: text, never a number.
+    $script:TextLabels = 'Model', 'Project', 'SessionId', 'Group', 'Agent', 'Branch'
+}
+
+Describe '<Name>' -ForEach $Views {
+    It 'fits <Width> columns, with whole headers and every number whole' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+        $objects = @(& $Get)
+        $objects.Count | Should -BeGreaterThan 0
+        $text = $objects | Out-String -Width $Width
+        $table = Read-Table $text
+
+        foreach ($line in $text -split '\r?\n') {
+            $line.Length | Should -BeLessOrEqual $Width -Because "no line may pass $Width columns: '$line'"
+        }
+        $table.HeaderLines.Count | Should -Be 1 -Because "no header may wrap:`n$($table.HeaderLines -join "`n")"
+        $table.Rows.Count | Should -Be $objects.Count -Because 'one line per object: no column wrapped'
+
+        # Only the last column, a text column, may be cut ("…" then the end of the line).
+        $last = $table.Columns[-1]
+        for ($i = 0; $i -lt $objects.Count; $i++) {
+            $row = $table.Rows[$i]
+            $cut = $row.IndexOf([char] 0x2026)
+            if ($cut -ge 0) {
+                $cut | Should -Be ($row.Length - 1) -Because "only the last column may be cut: $row"
+                $last.Label | Should -BeIn $TextLabels
+            }
+            foreach ($value in & $Numbers $objects[$i]) {
+                Assert-Whole -Line $row -Value $value
+            }
+        }
+    }
+}
+
+Describe 'Narrow and wide' {
+    It 'shows a free text column whole at 120 that 80 cuts' {
+        $rows = Get-AgentCost -By Session, Model -Warehouse $Warehouse -WarningAction SilentlyContinue
+        $narrow = Read-Table ($rows | Out-String -Width 80)
+        $wide = Read-Table ($rows | Out-String -Width 120)
+        $narrow.Columns[-1].Label | Should -Be 'SessionId'
+        ($narrow.Rows -join "`n") | Should -Not -Match ([regex]::Escape($rows[0].SessionId))
+        for ($i = 0; $i -lt $rows.Count; $i++) {
+            Assert-Whole -Line $wide.Rows[$i] -Value $rows[$i].SessionId
+        }
+    }
+
+    It 'shows more columns in -View Wide at 120 than the default at 80, all of them whole (<Name>)' -ForEach @(
+        @{ Name = 'cost'; Get = { Get-AgentCost -By Day -Warehouse $Warehouse -WarningAction SilentlyContinue }; Numbers = { param($r) foreach ($n in 'InputTokens', 'OutputTokens', 'CacheWriteTokens', 'CacheReadTokens', 'TotalTokens') { '{0:N0}' -f $r.$n } } }
+        @{ Name = 'sessions'; Get = { Get-AgentSession -Warehouse $Warehouse -WarningAction SilentlyContinue }; Numbers = { param($r) $r.SessionId; '{0:N0}' -f $r.TotalTokens } }
+        @{ Name = 'imports'; Get = { Import-AgentHistory -LiteralPath $FixtureHome -Warehouse (Join-Path $TestDrive "wide-$([guid]::NewGuid().ToString('N')).db") -WarningAction SilentlyContinue -ErrorAction SilentlyContinue }; Numbers = { param($r) '{0:N0}' -f $r.FilesUnchanged; '{0:N0}' -f $r.ToolCallsAdded } }
+        @{ Name = 'tools'; Get = { Get-AgentToolUsage -Warehouse $Warehouse }; Numbers = { param($r) $r.Name; '{0:N0}' -f $r.Calls } }
+        @{ Name = 'prices'; Get = { Get-AgentModelPrice }; Numbers = {
+                param($r) $r.Model; $r.Provider
+                # A long-context threshold other than the column's 200k is shown beside the rate.
+                if ($null -ne $r.LongContextThreshold -and $r.LongContextThreshold -ne 200000) { '{0} (>{1}k)' -f $r.LongContextInputPerMTok, ($r.LongContextThreshold / 1000) }
+            }
+        }
+    ) {
+        $objects = @(& $Get)
+        $default = Read-Table ($objects | Out-String -Width 80)
+        $wideText = $objects | Format-Table -View Wide | Out-String -Width 120
+        $wide = Read-Table $wideText
+        $wide.Columns.Count | Should -BeGreaterThan $default.Columns.Count
+        $wide.HeaderLines.Count | Should -Be 1
+        foreach ($line in $wideText -split '\r?\n') { $line.Length | Should -BeLessOrEqual 120 }
+        ($wide.Rows -join "`n") | Should -Not -Match ([char] 0x2026)
+        for ($i = 0; $i -lt $objects.Count; $i++) {
+            foreach ($value in & $Numbers $objects[$i]) { Assert-Whole -Line $wide.Rows[$i] -Value $value }
+        }
+    }
+
+    It 'lists every property with Format-List' {
+        $row = Get-AgentCost -By Day -Warehouse $Warehouse -WarningAction SilentlyContinue | Select-Object -First 1
+        $text = $row | Format-List * | Out-String -Width 80
+        foreach ($name in $row.PSObject.Properties.Name) { $text | Should -Match "(?m)^$name\s+:" }
+    }
+}
+
+Describe 'A heavy history' {
+    # The fixture's numbers are small. These rows carry what heavy use reaches (a day of 1.5 billion tokens
+    # and $1,234.56; a month of 47 billion and $38,271; a year of 563 billion), under every cost view's type
+    # name: still whole at 80. The widths in the format file are chosen for these.
+    BeforeAll {
+        # The module loads its assemblies in a private load context: take the types from real objects.
+        $script:CostSummaryType = (Get-AgentCost -Warehouse $Warehouse -WarningAction SilentlyContinue).GetType()
+        $script:SessionType = (Get-AgentSession -Warehouse $Warehouse -WarningAction SilentlyContinue)[0].GetType()
+        $script:ImportResultType = (Import-AgentHistory -LiteralPath $FixtureHome -Warehouse $Warehouse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)[0].GetType()
+    }
+
+    It 'keeps every number whole at 80 columns under <View>' -ForEach @(
+        'Total', 'Day', 'Week', 'Month', 'Model', 'Project', 'Session', 'GitBranch', 'Agent', 'Source', 'DayModel', 'WeekModel',
+        'MonthModel', 'ProjectModel', 'AgentModel', 'SourceModel', 'SessionModel', 'DaySource', 'SourceAgent' | ForEach-Object { @{ View = $_ } }
+    ) {
+        # A heavy day, scaled to the period the view usually covers: a week, a month (and any query by key), a year.
+        $scale = switch -Regex ($View) { '^Day' { 1 } '^Week' { 7 } '^Total$' { 365 } default { 31 } }
+        $rows = foreach ($days in 1, $scale) {
+            $row = $CostSummaryType::new()
+            $row.Source = 'LlmTelemetry'; $row.Project = 'payments-service'; $row.GitBranch = 'main'; $row.Agent = 'claude-code/subagent'
+            $row.SessionId = '60e9895a-3b18-4c44-bf5b-ecbfb45fdbd5'; $row.Model = 'claude-sonnet-4-5-20250929'
+            $row.Requests = 20000 * $days
+            $row.InputTokens = 130000000L * $days
+            $row.OutputTokens = 8000000L * $days
+            $row.CacheReadTokens = 1400000000L * $days
+            $row.TotalTokens = $row.InputTokens + $row.OutputTokens + $row.CacheReadTokens
+            $row.CostUsd = 1234.56 * $days
+            $row.UnpricedRequests = 12345
+            $row.ReportedCostUsd = $row.CostUsd
+            $wrapped = [psobject]::AsPSObject($row)
+            $wrapped.PSObject.TypeNames.Insert(0, "AgentMetrics.CostSummary#$View")
+            $wrapped
+        }
+        $text = $rows | Out-String -Width 80
+        $table = Read-Table $text
+        foreach ($line in $text -split '\r?\n') { $line.Length | Should -BeLessOrEqual 80 }
+        $table.HeaderLines.Count | Should -Be 1
+        for ($i = 0; $i -lt $rows.Count; $i++) {
+            Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].TotalTokens)
+            Assert-Whole -Line $table.Rows[$i] -Value ('{0:N2}*' -f $rows[$i].CostUsd)
+            Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].UnpricedRequests)
+            foreach ($column in @{ Requests = 'Requests'; Input = 'InputTokens'; Output = 'OutputTokens' }.GetEnumerator()) {
+                if ($table.Columns.Label -contains $column.Key) { Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].($column.Value)) }
+            }
+        }
+    }
+
+    It 'keeps a heavy import and a long session whole at 80 columns' {
+        $import = New-Object -TypeName $ImportResultType.AssemblyQualifiedName -Property @{ Source = 'LlmTelemetry'; FilesSeen = 48000; FilesRead = 47000; LinesRead = 95000000; RequestsAdded = 8500000; DuplicatesDropped = 3200000; MalformedLines = 1200; Elapsed = [timespan]::FromSeconds(1234.5) }
+        $session = New-Object -TypeName $SessionType.AssemblyQualifiedName -Property @{ Start = [datetime] '2026-11-02 09:15'; Requests = 45000; TotalTokens = 9800000000; CostUsd = 8765.43; UnpricedRequests = 120; Project = 'payments-service' }
+        foreach ($case in @{ Object = $import; Values = '48,000', '95,000,000', '8,500,000', '3,200,000', '1,200' }, @{ Object = $session; Values = '45,000', '9,800,000,000', ('{0:N2}*' -f 8765.43), '120' }) {
+            $text = $case.Object | Out-String -Width 80
+            $table = Read-Table $text
+            foreach ($line in $text -split '\r?\n') { $line.Length | Should -BeLessOrEqual 80 }
+            foreach ($value in $case.Values) { Assert-Whole -Line $table.Rows[0] -Value $value }
+        }
+    }
+}
+
+Describe 'Partly priced rows' {
+    It 'marks the cost of a day that holds an unknown model and shows its Unpriced count' {
+        $rows = Get-AgentCost -By Day -Warehouse $Warehouse -WarningAction SilentlyContinue
+        $day = $rows | Where-Object Period -EQ $MysteryDay
+        $day.UnpricedRequests | Should -Be 1
+        $day.CostUsd | Should -BeGreaterThan 0
+        $table = Read-Table ($rows | Out-String -Width 80)
+        $line = $table.Rows | Where-Object { $_.StartsWith($MysteryDay) }
+        Assert-Whole -Line $line -Value ('{0:N2}*' -f $day.CostUsd)
+        $line | Should -Match '\s1$'
+        # Every fully priced row carries no marker.
+        @($table.Rows | Where-Object { $_ -match '\*' }).Count | Should -Be 1
+    }
+
+    It 'says unpriced for the unknown model itself' {
+        $rows = Get-AgentCost -By Model -Warehouse $Warehouse -WarningAction SilentlyContinue
+        $mystery = $rows | Where-Object Model -EQ $UnknownModel
+        $mystery.CostUsd | Should -BeNullOrEmpty
+        $line = (Read-Table ($rows | Out-String -Width 80)).Rows | Where-Object { $_.EndsWith($UnknownModel) }
+        $line | Should -Match "^\s+1\s+[\d,]+\s+unpriced\s+1 $([regex]::Escape($UnknownModel))$"
+    }
+
+    It 'still warns once, naming the model' {
+        $null = Get-AgentCost -Warehouse $Warehouse -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -Match ([regex]::Escape($UnknownModel))
+    }
+}
+
+Describe 'Dates and periods' {
+    It 'labels weeks as ISO-8601 weeks starting on Monday' {
+        $rows = Get-AgentCost -By Week -Warehouse $Warehouse -WarningAction SilentlyContinue
+        $lines = (Read-Table ($rows | Out-String -Width 80)).Rows
+        for ($i = 0; $i -lt $rows.Count; $i++) {
+            $monday = $rows[$i].Date
+            $monday.DayOfWeek | Should -Be 'Monday'
+            # .NET's own ISO week (pwsh 7), not the module's arithmetic.
+            $label = '{0}-W{1:D2}' -f [System.Globalization.ISOWeek]::GetYear($monday), [System.Globalization.ISOWeek]::GetWeekOfYear($monday)
+            $rows[$i].Period | Should -Be $label
+            $lines[$i] | Should -Match "^$label "
+        }
+        $rows[0].Period | Should -Be '2026-W39'
+    }
+
+    It 'labels months yyyy-MM and days yyyy-MM-dd, in local time unless -Utc' {
+        $months = Get-AgentCost -By Month -Warehouse $Warehouse -WarningAction SilentlyContinue
+        $months.Period | Should -Be @($months | ForEach-Object { $_.Date.ToString('yyyy-MM') })
+        (Read-Table ($months | Out-String -Width 80)).Rows[0] | Should -Match '^2026-09 '
+        $months[0].Date.Kind | Should -Be 'Local'
+        $utc = Get-AgentCost -By Day -Utc -Warehouse $Warehouse -WarningAction SilentlyContinue
+        $utc[0].Date.Kind | Should -Be 'Utc'
+        $utc.Period | Should -Be @($utc | ForEach-Object { $_.Date.ToString('yyyy-MM-dd') })
+    }
+
+    It 'shows the warehouse span in local time, ISO, like the sessions' {
+        $info = Get-AgentWarehouse -Warehouse $Warehouse
+        $info.FirstRequest.Kind | Should -Be 'Local'
+        $info.FirstRequest | Should -Be (Get-AgentSession -Warehouse $Warehouse -WarningAction SilentlyContinue | Sort-Object Start | Select-Object -First 1).Start
+        $text = $info | Out-String -Width 80
+        $text | Should -Match "FirstRequest\s+: $([regex]::Escape($info.FirstRequest.ToString('yyyy-MM-dd HH:mm')))\s*$([Environment]::NewLine)"
+        $text | Should -Match "LastRequest\s+: $([regex]::Escape($info.LastRequest.ToString('yyyy-MM-dd HH:mm')))\s*$([Environment]::NewLine)"
+    }
+}
+
+Describe 'In a real 80-column terminal' -Skip:(-not (Get-Command tmux -ErrorAction Ignore)) {
+    # tmux (Debian package 'tmux') gives pwsh a real terminal of 80 columns: Out-Default takes its width
+    # from the console, not from -Width.
+    It 'draws the cost table within the pane' {
+        $socket = Join-Path $TestDrive 'tmux.sock'
+        $done = Join-Path $TestDrive 'tmux.done'
+        $script = Join-Path $TestDrive 'tmux.ps1'
+        Set-Content -LiteralPath $script -Encoding utf8 -Value @"
+Import-Module AgentMetrics
+Get-AgentCost -By Day, Model -Warehouse '$Warehouse' -WarningAction SilentlyContinue | Select-Object -First 8
+Set-Content -LiteralPath '$done' -Value ok
+"@
+        $pwsh = (Get-Process -Id $PID).Path
+        $entry = [Environment]::GetCommandLineArgs()[0]
+        $command = (@($pwsh) + @(if ($entry -like '*.dll') { $entry }) + @('-NoProfile', '-File', $script) | ForEach-Object { "'$_'" }) -join ' '
+        & tmux -S $socket new-session -d -x 80 -y 50 "env PSModulePath='$env:PSModulePath' AGENTMETRICS_HOME='$env:AGENTMETRICS_HOME' NO_COLOR=1 $command; sleep 600"
+        try {
+            $deadline = [DateTime]::UtcNow.AddMinutes(2)
+            while (-not (Test-Path -LiteralPath $done) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+            Test-Path -LiteralPath $done | Should -BeTrue -Because 'pwsh in the pane finished'
+            (& tmux -S $socket display -p '#{pane_width}') | Should -Be 80
+            # -J joins lines the terminal wrapped: a wrapped line would come back longer than 80.
+            $screen = (& tmux -S $socket capture-pane -p -J) -join "`n"
+        }
+        finally {
+            & tmux -S $socket kill-server 2>$null
+        }
+        $table = Read-Table $screen
+        $table.Columns.Label | Should -Be @('Date', 'Total tokens', 'Cost (USD)', 'Unpriced', 'Model')
+        $table.HeaderLines.Count | Should -Be 1
+        foreach ($line in $screen -split '\n') { $line.Length | Should -BeLessOrEqual 80 }
+        $rows = Get-AgentCost -By Day, Model -Warehouse $Warehouse -WarningAction SilentlyContinue | Select-Object -First 8
+        for ($i = 0; $i -lt $rows.Count; $i++) {
+            Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].TotalTokens)
+            Assert-Whole -Line $table.Rows[$i] -Value $rows[$i].Model
+        }
+    }
+}
