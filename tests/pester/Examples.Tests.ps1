@@ -166,16 +166,23 @@ Describe 'Every example runs on the fixture' -ForEach @{ Examples = $toRun } {
             }
             ConvertTo-Json -InputObject @($results) -Depth 3 | Set-Content -LiteralPath $ResultsFile -Encoding utf8
         }
+        # ~ and $HOME follow HOME (on Windows HOMEDRIVE + HOMEPATH, else USERPROFILE); AgentMetrics reads HOME.
+        # The agents' own variables would point away from the example home: empty counts as unset.
+        $environment = @{
+            HOME              = $ExampleHome
+            USERPROFILE       = $ExampleHome
+            AGENTMETRICS_HOME = $TestHome
+            CLAUDE_CONFIG_DIR = ''
+            CODEX_HOME        = ''
+            LLM_TELEMETRY_DIR = ''
+        }
+        if ($env:OS -eq 'Windows_NT') {
+            $environment.HOMEDRIVE = Split-Path -Path $ExampleHome -Qualifier
+            $environment.HOMEPATH = Split-Path -Path $ExampleHome -NoQualifier
+        }
         Push-Location -LiteralPath (Join-Path $TestDrive 'work')
         try {
-            $script:Run = Invoke-Pwsh -Script "& { $runner } '$examplesFile' '$resultsFile'" -Environment @{
-                HOME              = $ExampleHome
-                USERPROFILE       = $ExampleHome
-                AGENTMETRICS_HOME = $TestHome
-                CLAUDE_CONFIG_DIR = ''
-                CODEX_HOME        = ''
-                LLM_TELEMETRY_DIR = ''
-            }
+            $script:Run = Invoke-Pwsh -Script "& { $runner } '$examplesFile' '$resultsFile'" -Environment $environment
         }
         finally {
             Pop-Location
