@@ -195,9 +195,12 @@ namespace AgentMetrics.Import
                     foreach (SourceImport source in sources.Where(s => s.Work.Count > 0))
                     {
                         ImportResult result = source.Result;
-                        result.RequestsAdded = CountRequestsAfter(source.Reader.Source, lastRowBefore);
-                        // DuplicatesDropped accumulated every usage line read; those that did not add a request were copies.
-                        result.DuplicatesDropped = Math.Max(0, result.DuplicatesDropped - result.RequestsAdded);
+                        (long rowsAdded, long requestsAdded) = CountRowsAfter(source.Reader.Source, lastRowBefore);
+                        // Client-side error lines (<synthetic>) get a row but are no API request, as everywhere else
+                        // a request is counted (Get-AgentCost, Get-AgentWarehouse).
+                        result.RequestsAdded = requestsAdded;
+                        // DuplicatesDropped accumulated every usage line read; those that did not add a row were copies.
+                        result.DuplicatesDropped = Math.Max(0, result.DuplicatesDropped - rowsAdded);
                     }
                 }
 
@@ -754,12 +757,15 @@ namespace AgentMetrics.Import
             }
         }
 
-        private long CountRequestsAfter(AgentSource source, long lastRowBefore)
+        /// <summary>Rows a source added since <paramref name="lastRowBefore"/>, and how many of them are real requests.</summary>
+        private (long Rows, long Requests) CountRowsAfter(AgentSource source, long lastRowBefore)
         {
-            using SqliteCommand command = _warehouse.Command("SELECT count(*) FROM requests WHERE request_pk > $last AND source = $source;");
+            using SqliteCommand command = _warehouse.Command("SELECT count(*), coalesce(sum(is_synthetic = 0), 0) FROM requests WHERE request_pk > $last AND source = $source;");
             command.Parameters.AddWithValue("$last", lastRowBefore);
             command.Parameters.AddWithValue("$source", source.ToString());
-            return (long)command.ExecuteScalar()!;
+            using SqliteDataReader reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1));
         }
     }
 }
