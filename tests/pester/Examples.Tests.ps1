@@ -120,7 +120,8 @@ Describe 'Every example runs on the fixture' -ForEach @{ Examples = $toRun } {
         Copy-Item -LiteralPath (Join-Path $FixtureHome '.claude'), (Join-Path $FixtureHome '.codex') -Destination $ExampleHome -Recurse
         Copy-Item -LiteralPath $FixtureHome -Destination (Join-Path $ExampleHome 'old-laptop') -Recurse
         $null = Import-AgentHistory -LiteralPath $FixtureHome -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
-        Copy-Item -LiteralPath (Join-Path $TestHome 'warehouse.db') -Destination (Join-Path $ExampleHome 'team/warehouse.db')
+        # Imported, not copied: a copy of warehouse.db alone can miss what is still in its -wal file.
+        $null = Import-AgentHistory -LiteralPath $FixtureHome -Warehouse (Join-Path $ExampleHome 'team/warehouse.db') -WarningAction SilentlyContinue
 
         # The last moment the fixture has data: a window that starts after it legitimately returns nothing.
         $days = @($FixtureTruth.claude.daily.PSObject.Properties.Name) + @($FixtureTruth.codex.daily.PSObject.Properties.Name)
