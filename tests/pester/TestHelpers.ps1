@@ -73,3 +73,52 @@ function Invoke-Pwsh {
         Error    = $stderr.Result
     }
 }
+
+function Get-DeclaredModuleVersion {
+    <#
+    .SYNOPSIS
+    AgentMetricsVersion from Directory.Build.props: the one place the module's version is written.
+    #>
+    $props = [xml] (Get-Content -LiteralPath (Join-Path $RepoRoot 'Directory.Build.props') -Raw)
+    @($props.Project.PropertyGroup | ForEach-Object { $_.AgentMetricsVersion } | Where-Object { $_ })[0]
+}
+
+function Get-StagedModuleDirectory {
+    <#
+    .SYNOPSIS
+    out/AgentMetrics/<version>/: the module as `dotnet build` staged it, which build.ps1 -Task Package packs.
+    #>
+    Join-Path $RepoRoot "out/AgentMetrics/$(Get-DeclaredModuleVersion)"
+}
+
+function Get-NuGetPackageRoot {
+    <#
+    .SYNOPSIS
+    The NuGet global-packages folder (where build/TestTools.csproj's downloads are), as dotnet reports it.
+    #>
+    $line = @(& dotnet nuget locals global-packages --list) -match 'global-packages:' | Select-Object -First 1
+    if (-not $line) { throw 'dotnet nuget locals did not name the global-packages folder.' }
+    ($line -replace '^.*?global-packages:\s*', '').Trim()
+}
+
+function Invoke-BuildScript {
+    <#
+    .SYNOPSIS
+    Runs ./build.ps1 with the given arguments in a new pwsh (Invoke-Pwsh): its exit code, output and errors.
+    .EXAMPLE
+    Invoke-BuildScript -Task Package -NoBuild -OutputPath $folder
+    #>
+    param(
+        [string] $Task,
+        [string] $OutputPath,
+        [switch] $NoBuild,
+        [string] $ScriptPath = (Join-Path $RepoRoot 'build.ps1')
+    )
+
+    # Stop: a parameter the script refuses ends the process with a failure, as `pwsh -File build.ps1` does.
+    $call = "`$ErrorActionPreference = 'Stop'; & '$($ScriptPath -replace "'", "''")'"
+    if ($Task) { $call += " -Task '$Task'" }
+    if ($OutputPath) { $call += " -OutputPath '$($OutputPath -replace "'", "''")'" }
+    if ($NoBuild) { $call += ' -NoBuild' }
+    Invoke-Pwsh -Script $call
+}
