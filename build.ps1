@@ -152,8 +152,8 @@ function Invoke-Build {
     Invoke-Dotnet @('build', $Solution, '-c', $Configuration, '-nologo')
 }
 
-function Invoke-Package {
-    if (-not $NoBuild) {
+function Invoke-Package([switch] $Built) {
+    if (-not ($NoBuild -or $Built)) {
         Invoke-Build
     }
 
@@ -236,6 +236,10 @@ function Install-TestModule([string] $Package) {
     # Where pwsh puts CurrentUser modules on Linux and macOS, given XDG_DATA_HOME below; Windows keeps its
     # profile folders whatever the environment says, so there the install script saves to this folder.
     $modules = Join-Path $testHome '.local/share/powershell/Modules'
+    # A repository holding this package alone: out/packages may keep other versions from earlier builds.
+    $repository = Join-Path $testRoot 'repository'
+    $null = New-Item -ItemType Directory -Path $repository
+    Copy-Item -LiteralPath $Package -Destination $repository
 
     $script = Join-Path $RepoRoot 'build/Install-TestModule.ps1'
     $saved = @{}
@@ -247,8 +251,8 @@ function Install-TestModule([string] $Package) {
         $env:XDG_DATA_HOME = Join-Path $testHome '.local/share'
         $env:XDG_CONFIG_HOME = Join-Path $testHome '.config'
         $env:XDG_CACHE_HOME = Join-Path $testHome '.cache'
-        Write-Step "Install-PSResource AgentMetrics from $(Split-Path $Package) into $modules"
-        $exit = Invoke-Pwsh @('-File', $script, '-PackageFolder', (Split-Path $Package), '-ModulePath', $modules)
+        Write-Step "Install-PSResource AgentMetrics from $repository into $modules"
+        $exit = Invoke-Pwsh @('-File', $script, '-PackageFolder', $repository, '-ModulePath', $modules)
     }
     finally {
         foreach ($name in @($saved.Keys)) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
@@ -282,7 +286,7 @@ function Invoke-Test {
     & dotnet test $Solution -c $Configuration --no-build -nologo | Out-Host
     if ($LASTEXITCODE -ne 0) { $failures += "dotnet test (exit code $LASTEXITCODE)" }
 
-    $package = Invoke-Package
+    $package = Invoke-Package -Built
     $modules = Install-TestModule $package
 
     $saved = $env:PSModulePath
