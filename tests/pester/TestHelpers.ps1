@@ -1,12 +1,14 @@
 # Dot-sourced by every *.Tests.ps1 in BeforeAll:  BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 #
-# The module under test is imported *by name*, as users do: the runner (build.ps1 -Task Test) installs the
-# packaged module with Install-Module into a fresh folder and puts that folder first on $env:PSModulePath
-# before it starts Pester. For a quick run against the staged build instead:
+# The module under test is imported *by name*, as users do: the runner (build.ps1 -Task Test) packages the
+# module, installs the package with Install-PSResource -Scope CurrentUser under a scratch HOME (out/test/)
+# and puts that module folder first on $env:PSModulePath before it starts Pester. For a quick run against
+# the staged build instead (pwsh: `dotnet tool restore` then `dotnet pwsh`):
 #   dotnet build AgentMetrics.PS.sln -c Release
 #   $env:PSModulePath = "$PWD/out" + [IO.Path]::PathSeparator + $env:PSModulePath
-#   Import-Module (dotnet nuget locals global-packages -l).Split(' ')[-1]/pester/6.2.0/tools/Pester.psd1
-#   Invoke-Pester tests/pester
+#   dotnet restore build/TestTools.csproj      # Pester 6.2.0 into the NuGet global-packages folder
+#   Import-Module (((dotnet nuget locals global-packages -l) -replace '^global-packages: ', '') + 'pester/6.2.0/tools/Pester.psd1')
+#   Invoke-Pester tests/pester/Module.Tests.ps1
 
 Set-StrictMode -Version 3.0
 
