@@ -228,9 +228,9 @@ function Install-TestModule([string] $Package) {
     $testRoot = Join-Path $OutRoot 'test'
     $testHome = Join-Path $testRoot 'home'
     if (Test-Path -LiteralPath $testRoot) { Remove-Item -LiteralPath $testRoot -Recurse -Force }
-    # The XDG folders must exist: .NET reports a missing one as '', and PSResourceGet then keeps its
-    # repository list in ./PSResourceGet under the working directory.
-    foreach ($folder in '.local/share', '.config', '.cache') {
+    # The XDG folders (and macOS's Library/Application Support) must exist: .NET reports a missing one as
+    # '', and PSResourceGet then keeps its repository list in ./PSResourceGet under the working directory.
+    foreach ($folder in '.local/share', '.config', '.cache', 'Library/Application Support') {
         $null = New-Item -ItemType Directory -Path (Join-Path $testHome $folder) -Force
     }
     # Where pwsh puts CurrentUser modules on Linux and macOS, given XDG_DATA_HOME below; Windows keeps its

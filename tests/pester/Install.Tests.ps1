@@ -29,9 +29,10 @@ BeforeAll {
 
     function New-ScratchHome([string] $Name) {
         $path = Join-Path $TestDrive $Name
-        # The XDG folders exist, as on a machine that has been used: .NET reports a missing one as '', and
-        # PSResourceGet then keeps its repository list in ./PSResourceGet under the working directory.
-        foreach ($folder in '.local/share', '.config', '.cache') {
+        # The XDG folders (and macOS's Library/Application Support) exist, as on a machine that has been
+        # used: .NET reports a missing one as '', and PSResourceGet (and PackageManagement) then keep their
+        # settings in ./PSResourceGet (./NuGet) under the working directory.
+        foreach ($folder in '.local/share', '.config', '.cache', 'Library/Application Support') {
             $null = New-Item -ItemType Directory -Path (Join-Path $path $folder) -Force
         }
         $path
