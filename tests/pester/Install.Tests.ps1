@@ -125,7 +125,9 @@ Publish-PSResource -Path (Join-Path $Stage 'AgentMetrics') -Repository Next
     }
 }
 
-Describe 'Installed with <Installer>' -ForEach @(
+# Windows keeps CurrentUser modules in Documents whatever HOME says: there this would install into the
+# tester's own profile, so it runs on Linux and macOS (CI is Linux).
+Describe 'Installed with <Installer>' -Skip:$IsWindows -ForEach @(
     @{
         Installer = 'Install-Module (PowerShellGet 2)'
         Register  = 'Register-PSRepository -Name Local -SourceLocation $Repository -InstallationPolicy Trusted'
