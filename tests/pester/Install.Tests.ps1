@@ -185,21 +185,25 @@ Get-AgentSession -Since 7d | ConvertTo-Json | Set-Content -LiteralPath (Join-Pat
 '@
         $script:Use = Get-Content -LiteralPath (Join-Path $Output 'use.json') -Raw | ConvertFrom-Json
 
-        # 3. A newer release reaches the repository; the user updates from a session that has the module
-        #    loaded, then removes it and imports it again without leaving the session.
+        # 3. In one session: Remove-Module and Import-Module again (as after changing a setting), then a
+        #    newer release reaches the repository and the user updates. The session keeps the version it
+        #    loaded: .NET cannot load a second AgentMetrics.PowerShell.dll of another version beside the
+        #    first ('Assembly with same name is already loaded'), so the newer one is for the next session.
         Copy-Item -LiteralPath $NewerPackage -Destination $Repository
         $script:UpdateRun = Invoke-ScratchPwsh $UserHome -Script @"
 `$ErrorActionPreference = 'Stop'
 Import-Module AgentMetrics
 "before=`$((Get-Module AgentMetrics).Version)"
 "sessionsBefore=`$(@(Get-AgentSession -Since 7d).Count)"
-$Update
 Remove-Module AgentMetrics
+"removed=`$(@(Get-Module AgentMetrics).Count)"
 Import-Module AgentMetrics
-"after=`$((Get-Module AgentMetrics).Version)|`$((Get-Module AgentMetrics).ModuleBase)"
+"reimported=`$((Get-Module AgentMetrics).Version)|`$((Get-Module AgentMetrics).ModuleBase)"
 "loaded=`$(@(Get-Module AgentMetrics).Count)"
 "sessionsAfter=`$(@(Get-AgentSession -Since 7d).Count)"
+$Update
 $Installed | ForEach-Object { "installed=`$_" }
+"available=`$((Get-Module AgentMetrics -ListAvailable | Sort-Object Version -Descending | Select-Object -First 1).Version)"
 "@
 
         # 4. The next new session gets the newer version by name.
@@ -264,15 +268,20 @@ Import-Module AgentMetrics -ErrorAction Stop
         }
     }
 
-    It 'updates to the newer release, which Remove-Module and Import-Module pick up in the same session' {
+    It 'removes and imports the module again in the same session, and the cmdlets still work' {
         $UpdateRun.Output | Should -Match "(?m)^before=$([regex]::Escape($Version))\s*$"
-        $UpdateRun.Output | Should -Match ("(?m)^after={0}\|{1}\s*$" -f [regex]::Escape($NewerVersion), [regex]::Escape((Join-Path $ModulePath "AgentMetrics/$NewerVersion")))
+        $UpdateRun.Output | Should -Match '(?m)^removed=0\s*$'
+        $UpdateRun.Output | Should -Match ("(?m)^reimported={0}\|{1}\s*$" -f [regex]::Escape($Version), [regex]::Escape((Join-Path $ModulePath "AgentMetrics/$Version")))
         $UpdateRun.Output | Should -Match '(?m)^loaded=1\s*$'
         $UpdateRun.Output | Should -Match "(?m)^sessionsBefore=$($RecentSessions.Count)\s*$"
         $UpdateRun.Output | Should -Match "(?m)^sessionsAfter=$($RecentSessions.Count)\s*$"
-        # Both versions stay installed side by side, as Update-Module leaves them.
+    }
+
+    It 'updates to the newer release, installed beside the first' {
         $UpdateRun.Output | Should -Match "(?m)^installed=$([regex]::Escape($Version))\|"
         $UpdateRun.Output | Should -Match "(?m)^installed=$([regex]::Escape($NewerVersion))\|"
+        $UpdateRun.Output | Should -Match "(?m)^available=$([regex]::Escape($NewerVersion))\s*$"
+        Join-Path $ModulePath "AgentMetrics/$NewerVersion/AgentMetrics.psd1" | Should -Exist
     }
 
     It 'gives a new session the newer version by name, with the same warehouse' {
