@@ -1,12 +1,14 @@
 # Dot-sourced by every *.Tests.ps1 in BeforeAll:  BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 #
-# The module under test is imported *by name*, as users do: the runner (build.ps1 -Task Test) installs the
-# packaged module with Install-Module into a fresh folder and puts that folder first on $env:PSModulePath
-# before it starts Pester. For a quick run against the staged build instead:
+# The module under test is imported *by name*, as users do: the runner (build.ps1 -Task Test) packages the
+# module, installs the package with Install-PSResource -Scope CurrentUser under a scratch HOME (out/test/)
+# and puts that module folder first on $env:PSModulePath before it starts Pester. For a quick run against
+# the staged build instead (pwsh: `dotnet tool restore` then `dotnet pwsh`):
 #   dotnet build AgentMetrics.PS.sln -c Release
 #   $env:PSModulePath = "$PWD/out" + [IO.Path]::PathSeparator + $env:PSModulePath
-#   Import-Module (dotnet nuget locals global-packages -l).Split(' ')[-1]/pester/6.2.0/tools/Pester.psd1
-#   Invoke-Pester tests/pester
+#   dotnet restore build/TestTools.csproj      # Pester 6.2.0 into the NuGet global-packages folder
+#   Import-Module (((dotnet nuget locals global-packages -l) -replace '^global-packages: ', '') + 'pester/6.2.0/tools/Pester.psd1')
+#   Invoke-Pester tests/pester/Module.Tests.ps1
 
 Set-StrictMode -Version 3.0
 
@@ -72,4 +74,53 @@ function Invoke-Pwsh {
         Output   = $stdout.Result
         Error    = $stderr.Result
     }
+}
+
+function Get-DeclaredModuleVersion {
+    <#
+    .SYNOPSIS
+    AgentMetricsVersion from Directory.Build.props: the one place the module's version is written.
+    #>
+    $props = [xml] (Get-Content -LiteralPath (Join-Path $RepoRoot 'Directory.Build.props') -Raw)
+    @($props.Project.PropertyGroup | ForEach-Object { $_.AgentMetricsVersion } | Where-Object { $_ })[0]
+}
+
+function Get-StagedModuleDirectory {
+    <#
+    .SYNOPSIS
+    out/AgentMetrics/<version>/: the module as `dotnet build` staged it, which build.ps1 -Task Package packs.
+    #>
+    Join-Path $RepoRoot "out/AgentMetrics/$(Get-DeclaredModuleVersion)"
+}
+
+function Get-NuGetPackageRoot {
+    <#
+    .SYNOPSIS
+    The NuGet global-packages folder (where build/TestTools.csproj's downloads are), as dotnet reports it.
+    #>
+    $line = @(& dotnet nuget locals global-packages --list) -match 'global-packages:' | Select-Object -First 1
+    if (-not $line) { throw 'dotnet nuget locals did not name the global-packages folder.' }
+    ($line -replace '^.*?global-packages:\s*', '').Trim()
+}
+
+function Invoke-BuildScript {
+    <#
+    .SYNOPSIS
+    Runs ./build.ps1 with the given arguments in a new pwsh (Invoke-Pwsh): its exit code, output and errors.
+    .EXAMPLE
+    Invoke-BuildScript -Task Package -NoBuild -OutputPath $folder
+    #>
+    param(
+        [string] $Task,
+        [string] $OutputPath,
+        [switch] $NoBuild,
+        [string] $ScriptPath = (Join-Path $RepoRoot 'build.ps1')
+    )
+
+    # Stop: a parameter the script refuses ends the process with a failure, as `pwsh -File build.ps1` does.
+    $call = "`$ErrorActionPreference = 'Stop'; & '$($ScriptPath -replace "'", "''")'"
+    if ($Task) { $call += " -Task '$Task'" }
+    if ($OutputPath) { $call += " -OutputPath '$($OutputPath -replace "'", "''")'" }
+    if ($NoBuild) { $call += ' -NoBuild' }
+    Invoke-Pwsh -Script $call
 }
