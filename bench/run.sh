@@ -5,7 +5,7 @@
 #   REPS=3                 runs per measurement (median reported)
 #   CMD_TIMEOUT=900        seconds per single command
 #   BENCH_MAX_SECONDS=5400 whole-run budget; later steps are skipped when exceeded
-#   AGENTMETRICS_DLL=...   our host (default: published ReadyToRun from this checkout into bench/work/host)
+#   AGENTMETRICS_DLL=...   our host (default: this checkout's executable built as the README builds it)
 #   SEED=1                 generator seed
 #   END_DATE=YYYY-MM-DD    the corpus's last day (default: yesterday, UTC, so that -Since 7d finds a week of history)
 #   AM_CLAUDE_ONLY=1       import only <corpus>/.claude (builds without the Codex reader)
@@ -56,18 +56,29 @@ PEER_LAUNCHER="$PEER_DIR/node_modules/ccusage/src/cli.js"
 PEER_VERSION="$(node "$PEER_LAUNCHER" --version 2>/dev/null | tail -1)"
 log "peer: $PEER_VERSION (launcher ccusage@20.0.26 -> native $PEER_BIN); timing the native binary directly"
 
-# Our host as a user gets it: published ReadyToRun for this machine (the engine's start-up is mostly JIT).
+# Our executable exactly as the README delivers it: `dotnet build -c Release` (what `dotnet run` runs), which
+# compiles it ReadyToRun for this machine. AGENTMETRICS_DLL=<path> times another build (`dotnet <dll>`).
 if [ -z "$AM_DLL" ]; then
-  RID="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
-  log "publishing agentmetrics ($RID, ReadyToRun) into $WORK/host"
-  timeout 900 dotnet publish "$REPO/src/AgentMetrics.Host" -c Release -r "$RID" --self-contained false \
-      -p:PublishReadyToRun=true -o "$WORK/host" >>"$LOG" 2>&1 || { log "publish failed (see $LOG)"; exit 1; }
-  AM_DLL="$WORK/host/agentmetrics.dll"
+  log "building agentmetrics as the README does (dotnet build -c Release)"
+  timeout 1800 dotnet build "$REPO/src/AgentMetrics.Host" -c Release >>"$LOG" 2>&1 || { log "build failed (see $LOG)"; exit 1; }
+  AM_DLL="$REPO/src/AgentMetrics.Host/bin/Release/net10.0/agentmetrics.dll"
+  AM=("$REPO/src/AgentMetrics.Host/bin/Release/net10.0/agentmetrics")
+else
+  AM=(dotnet "$AM_DLL")
 fi
+
+# pwsh as a scheduled job runs it: the pinned pwsh tool (`dotnet tool restore`), -NoProfile, the module found by
+# name on PSModulePath in the staged folder the build wrote (what Install-Module lays down).
+(cd "$REPO" && timeout 600 dotnet tool restore) >>"$LOG" 2>&1 || log "dotnet tool restore failed (see $LOG)"
+PWSH_VERSION="$($PY -c "import json;print(json.load(open('$REPO/.config/dotnet-tools.json'))['tools']['powershell']['version'])")"
+PWSH_DLL="${NUGET_PACKAGES:-$HOME/.nuget/packages}/powershell/$PWSH_VERSION/tools/net10.0/any/unix/pwsh.dll"
+PS_MODULES="$REPO/out"
+PWSH_STATE=missing; [ -f "$PWSH_DLL" ] && [ -f "$PS_MODULES/AgentMetrics/"*/AgentMetrics.psd1 ] && PWSH_STATE=ok
+log "pwsh: $PWSH_DLL, module from $PS_MODULES -> $PWSH_STATE"
 
 OURS_STATE="missing"
 if [ -f "$AM_DLL" ]; then
-  if timeout 120 env AGENTMETRICS_HOME="$WORK/probe" dotnet "$AM_DLL" -Command \
+  if timeout 120 env AGENTMETRICS_HOME="$WORK/probe" "${AM[@]}" -Command \
       "if (Get-Command Import-AgentHistory -ErrorAction SilentlyContinue) { 'HAVE-IMPORT' }" 2>>"$LOG" | grep -q HAVE-IMPORT; then
     OURS_STATE="ok"
   else
@@ -113,8 +124,13 @@ function Measure-Q([scriptblock]$q) { & $q | Out-Null; [long[]]$r = foreach ($i 
 # Ours: process + PowerShell engine + module import; peer: its binary answering --version.
 if [ "$OURS_STATE" = ok ]; then
   for i in $(seq "$REPS"); do
-    tf=$(timed "$WORK/startup-ours-$i.out" env AGENTMETRICS_HOME="$WORK/probe" dotnet "$AM_DLL" -Command 'Get-Module AgentMetrics | Out-Null')
+    tf=$(timed "$WORK/startup-ours-$i.out" env AGENTMETRICS_HOME="$WORK/probe" "${AM[@]}" -Command 'Get-Module AgentMetrics | Out-Null')
     record agentmetrics startup 0 "$tf"
+    if [ "$PWSH_STATE" = ok ]; then
+      tf=$(timed "$WORK/startup-pwsh-$i.out" env AGENTMETRICS_HOME="$WORK/probe" PSModulePath="$PS_MODULES" POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off \
+          dotnet "$PWSH_DLL" -NoProfile -Command 'Import-Module AgentMetrics')
+      record pwsh-command startup 0 "$tf"
+    fi
     tf=$(timed "$WORK/startup-peer-$i.out" "$PEER_BIN" --version)
     record ccusage startup 0 "$tf"
   done
@@ -127,7 +143,9 @@ for SIZE in "${SIZES[@]}"; do
   S="$WORK/am-$SIZE"; W="$S/warehouse.db"
   # commands are arrays (not functions) so that timeout and /usr/bin/time can exec them
   PEER=(env -i PATH="/usr/bin:/bin" HOME="$C" CLAUDE_CONFIG_DIR="$C/.claude" CODEX_HOME="$C/.codex" TZ=UTC "$PEER_BIN")
-  OURS=(env AGENTMETRICS_HOME="$S" HOME="$C" dotnet "$AM_DLL" -Command)
+  OURS=(env AGENTMETRICS_HOME="$S" HOME="$C" "${AM[@]}" -Command)
+  S2="$WORK/am-pwsh-$SIZE"; W2="$S2/warehouse.db"   # pwsh -Command's own warehouse for the appends
+  PWSH=(env AGENTMETRICS_HOME="$S" HOME="$C" PSModulePath="$PS_MODULES" POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off dotnet "$PWSH_DLL" -NoProfile -Command)
   D="$WORK/out-$SIZE"; rm -rf "$D"; mkdir -p "$D"
   rm -rf "$C"
   log "generating ${SIZE} MB corpus in $C (seed $SEED, ending $END_DATE)"
@@ -155,8 +173,21 @@ for SIZE in "${SIZES[@]}"; do
     tf=$(timed "$D/ccusage-warm-$i.json" "${PEER[@]}" daily --json --offline -z UTC); record ccusage warm "$SIZE" "$tf"
     if [ "$OURS_STATE" = ok ]; then
       tf=$(timed "$D/am-warm-$i.out" "${OURS[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record agentmetrics warm "$SIZE" "$tf"
+      if [ "$PWSH_STATE" = ok ]; then
+        tf=$(timed "$D/pwsh-warm-$i.out" "${PWSH[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record pwsh-command warm "$SIZE" "$tf"
+      fi
     fi
   done
+  # A pwsh session with the module imported: Import-Module, then the same command typed again and again
+  # (in-process Stopwatch: the first run pays our code's JIT, the later ones are what a session feels).
+  if [ "$OURS_STATE" = ok ] && [ "$PWSH_STATE" = ok ] && time_left; then
+    SESSION_T='$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module AgentMetrics; "SESSION`tstartup`t$($sw.Elapsed.TotalSeconds)"
+foreach ($i in 0..'"$REPS"') { $sw.Restart(); Import-AgentHistory -Path @P@ -Warehouse '"'"'@W@'"'"' | Out-Null; Get-AgentCost -By Day -Utc -Warehouse '"'"'@W@'"'"' | Out-String | Out-Null; "SESSION`t$(if ($i) { '"'"'warm'"'"' } else { '"'"'warm-1st'"'"' })`t$($sw.Elapsed.TotalSeconds)" }'
+    timeout "$CMD_TIMEOUT" "${PWSH[@]}" "$(ps_script "$SESSION_T" "$C" "$W")" > "$D/pwsh-session.out" 2>"$D/pwsh-session.err"
+    awk -F'\t' -v size="$SIZE" '/^SESSION\t/{ sz = ($2 == "startup") ? 0 : size; printf "{\"tool\":\"pwsh-session\",\"scenario\":\"%s\",\"size\":\"%s\",\"wall_s\":%s,\"ok\":true}\n", $2, sz, $3 }' "$D/pwsh-session.out" >> "$MEAS"
+    log "pwsh session: $(tr '\n' ' ' < "$D/pwsh-session.out")"
+  fi
+  rm -rf "$S2"; cp -r "$S" "$S2"
   for i in $(seq "$REPS"); do   # Codex-only report (ccusage 20 reads Codex rollouts)
     time_left || break
     tf=$(timed "$D/ccusage-codex-$i.json" "${PEER[@]}" codex daily --json --offline -z UTC); record ccusage codex "$SIZE" "$tf"
@@ -188,12 +219,15 @@ for SIZE in "${SIZES[@]}"; do
     tf=$(timed "$D/ccusage-append-$i.json" "${PEER[@]}" daily --json --offline -z UTC); record ccusage append "$SIZE" "$tf"
     if [ "$OURS_STATE" = ok ]; then
       tf=$(timed "$D/am-append-$i.out" "${OURS[@]}" "$(ps_script "$COLD_T" "$C" "$W")"); record agentmetrics append "$SIZE" "$tf"
+      if [ "$PWSH_STATE" = ok ]; then
+        tf=$(timed "$D/pwsh-append-$i.out" "${PWSH[@]}" "$(ps_script "$COLD_T" "$C" "$W2")"); record pwsh-command append "$SIZE" "$tf"
+      fi
     fi
   done
 done
 
 # ---------------------------------------------------------------- report
 CMP=(); for SIZE in "${SIZES[@]}"; do [ -f "$WORK/out-$SIZE/compare.txt" ] && CMP+=(--compare "$WORK/out-$SIZE/compare.txt"); done
-HDR="Run $TS on $(nproc) cores, $(free -m | awk '/Mem:/{print $2}') MB RAM. Peer: ccusage $PEER_VERSION native binary (\`daily --json --offline -z UTC\`, Claude+Codex). Ours: $AM_DLL ($OURS_STATE). Median of $REPS runs; wall time and peak RSS from /usr/bin/time -v. ccusage keeps no state, so its cold, warm and append rows are full re-reads of the corpus."
+HDR="Run $TS on $(nproc) cores, $(free -m | awk '/Mem:/{print $2}') MB RAM. Peer: ccusage $PEER_VERSION native binary (\`daily --json --offline -z UTC\`, Claude+Codex). Ours: the executable ${AM[*]} ($OURS_STATE); pwsh $PWSH_VERSION (the .NET tool: IL, not ReadyToRun) with the staged module from $PS_MODULES ($PWSH_STATE). Median of $REPS runs; wall time and peak RSS from /usr/bin/time -v. ccusage keeps no state, so its cold, warm and append rows are full re-reads of the corpus."
 $PY "$BENCH/benchlib.py" report --measure "$MEAS" --out-md "$RESULTS/$TS.md" --out-json "$RESULTS/$TS.json" --header "$HDR" "${CMP[@]}"
 log "results: $RESULTS/$TS.md  $RESULTS/$TS.json  (log $LOG)"

@@ -1,176 +1,109 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Text;
+using System.Runtime.InteropServices;
+using Microsoft.PowerShell;
 
 namespace AgentMetrics.Host
 {
     /// <summary>
-    /// agentmetrics: the PowerShell 7 engine with the AgentMetrics module imported, for machines without
-    /// pwsh (servers, cron). Output goes through Out-Default so the module's format views render.
+    /// agentmetrics: pwsh 7.6's own console host (Microsoft.PowerShell.ConsoleHost) with the standard Utility,
+    /// Management and Security cmdlets and the AgentMetrics module imported, for machines without pwsh
+    /// (servers, cron). Being pwsh's host, it parses the same options and gives the same output, errors,
+    /// progress and exit codes as `pwsh -Command` / `pwsh -File`.
     /// </summary>
     public static class Program
     {
-        private const string Usage = @"agentmetrics - AgentMetrics on an embedded PowerShell 7 engine
+        private const string Usage = @"agentmetrics - PowerShell 7.6 with the AgentMetrics module imported
 
 Usage:
   agentmetrics -Command '<script>'        Run a PowerShell script text (alias -c).
   agentmetrics -File <script.ps1> [args]  Run a script file with arguments (alias -f).
+  agentmetrics                            Start an interactive session.
   agentmetrics -Version                   Show the AgentMetrics and PowerShell versions.
   agentmetrics -Help                      Show this help.
 
-The AgentMetrics module is already imported; every core PowerShell command is available.
-Output renders through the module's format views; no colour when stdout is redirected or NO_COLOR is set.
-Errors go to stderr; the exit code is 1 after a terminating error, or the script's own 'exit N'.
+This is pwsh's own console host: every pwsh option works the same way (-NoExit, -NonInteractive,
+-OutputFormat, -WorkingDirectory, -ExecutionPolicy...; see 'Get-Help about_Pwsh' in pwsh or
+https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_pwsh), and so do
+the exit codes: 'exit N' gives N, a terminating error or a failed last command gives 1.
+
+Besides AgentMetrics it carries the standard cmdlets (Microsoft.PowerShell.Utility, .Management and
+.Security: Select-Object, Sort-Object, Format-List, Export-Csv, ConvertTo-Json, Get-Date...).
+Your pwsh profile is not run (as if -NoProfile were given): a scheduled job should not depend on it.
+To use it anyway: agentmetrics -Command '. $PROFILE.CurrentUserAllHosts; ...'.
+Output is plain text when redirected to a file or pipe, or when NO_COLOR is set.
 
 Examples:
   agentmetrics -Command 'Import-AgentHistory; Get-AgentCost -By Day, Model -Since 7d'
+  agentmetrics -Command 'Get-AgentSession -Since 7d | Export-Csv sessions.csv'
   agentmetrics -Command 'Get-Help Get-AgentCost -Full'
 ";
 
         public static int Main(string[] args)
         {
-            Console.OutputEncoding = new UTF8Encoding(false);
-            if (args.Length == 0 || IsSwitch(args[0], "help", "h", "?"))
+            if (args.Length > 0 && IsSwitch(args[0], "help", "h", "?"))
             {
                 Console.Out.Write(Usage);
-                return args.Length == 0 ? 2 : 0;
-            }
-
-            string? moduleManifest = FindModuleManifest();
-            if (IsSwitch(args[0], "version", "v"))
-            {
-                string moduleVersion = moduleManifest is null ? "(module not found)" : Path.GetFileName(Path.GetDirectoryName(moduleManifest)!);
-                Console.Out.WriteLine($"AgentMetrics {moduleVersion}");
-                Console.Out.WriteLine($"PowerShell {typeof(PSObject).Assembly.GetName().Version} on {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
                 return 0;
             }
 
-            string script;
-            if (IsSwitch(args[0], "command", "c"))
+            string? moduleManifest = FindModuleManifest();
+            string moduleVersion = moduleManifest is null ? "(module not found)" : Path.GetFileName(Path.GetDirectoryName(moduleManifest)!);
+            if (args.Length > 0 && IsSwitch(args[0], "version", "v"))
             {
-                if (args.Length < 2)
-                {
-                    return Fail("-Command needs a script text.");
-                }
-
-                script = string.Join(" ", args.Skip(1));
-            }
-            else if (IsSwitch(args[0], "file", "f"))
-            {
-                if (args.Length < 2)
-                {
-                    return Fail("-File needs a script path.");
-                }
-
-                string path = Path.GetFullPath(args[1]);
-                if (!File.Exists(path))
-                {
-                    return Fail($"The script '{args[1]}' does not exist.");
-                }
-
-                script = "& " + Quote(path) + " " + string.Join(" ", args.Skip(2).Select(QuoteArgument));
-            }
-            else
-            {
-                return Fail($"Unknown option '{args[0]}'. Run 'agentmetrics -Help'.");
+                Console.Out.WriteLine($"AgentMetrics {moduleVersion}");
+                Console.Out.WriteLine($"PowerShell {PowerShellVersion} on {RuntimeInformation.FrameworkDescription}");
+                return 0;
             }
 
             if (moduleManifest is null)
             {
-                return Fail($"The AgentMetrics module was not found under '{Path.Combine(AppContext.BaseDirectory, "Modules")}'.");
-            }
-
-            return Run(script, moduleManifest);
-        }
-
-        private static int Run(string script, string moduleManifest)
-        {
-            bool plain = Console.IsOutputRedirected || Environment.GetEnvironmentVariable("NO_COLOR") is not null;
-            int width = 160;
-            if (!Console.IsOutputRedirected)
-            {
-                try
-                {
-                    width = Math.Max(80, Console.WindowWidth);
-                }
-                catch (IOException)
-                {
-                }
-            }
-
-            var host = new ConsoleHost(width, plain);
-            var state = InitialSessionState.CreateDefault2();
-            state.ImportPSModule(new[] { moduleManifest });
-            using Runspace runspace = RunspaceFactory.CreateRunspace(host, state);
-            runspace.Open();
-            using var shell = System.Management.Automation.PowerShell.Create();
-            shell.Runspace = runspace;
-            // The try block makes the first terminating error end the run (exit 1), as a scheduled job
-            // needs; non-terminating errors (a malformed line) are reported and the run goes on.
-            string rendering = plain ? "$PSStyle.OutputRendering = 'PlainText'\n" : string.Empty;
-            // Catching (rather than rethrowing) keeps the pipeline alive, so Out-Default still renders what
-            // the script wrote before the failure; the error is reported after it.
-            shell.AddScript(rendering + "try {\n" + script + "\n} catch { $global:" + FailureVariable + " = $_ }");
-            // Non-terminating errors are written by the host as they happen. Merged into the output, each went
-            // through the format engine's error view, a script: milliseconds apiece, a second for an import
-            // that reports a few hundred files with torn lines.
-            shell.Streams.Error.DataAdded += (sender, e) => host.UI.WriteErrorLine(ConciseError(((PSDataCollection<ErrorRecord>)sender!)[e.Index]));
-            shell.AddCommand("Out-Default");
-            try
-            {
-                shell.Invoke();
-            }
-            catch (RuntimeException ex)
-            {
-                return host.ExitCode ?? Report(ex.ErrorRecord);
-            }
-
-            if (host.ExitCode.HasValue)
-            {
-                return host.ExitCode.Value;
-            }
-
-            return runspace.SessionStateProxy.GetVariable(FailureVariable) is PSObject { BaseObject: ErrorRecord failure } ? Report(failure)
-                : runspace.SessionStateProxy.GetVariable(FailureVariable) is ErrorRecord direct ? Report(direct)
-                : 0;
-        }
-
-        private const string FailureVariable = "__AgentMetricsHostFailure";
-
-        /// <summary>
-        /// One error as PowerShell's concise view shows it: "Command: message" for a command's error, the
-        /// message and its script position otherwise; then the category and id a log reader filters on.
-        /// </summary>
-        internal static string ConciseError(ErrorRecord record)
-        {
-            string message = record.ErrorDetails?.Message is { Length: > 0 } details ? details : record.Exception?.Message ?? record.ToString();
-            string tag = $" [{record.CategoryInfo.Category}: {record.FullyQualifiedErrorId}]";
-            CommandInfo? command = record.InvocationInfo?.MyCommand;
-            if (command is CmdletInfo || command is FunctionInfo)
-            {
-                return command.Name + ": " + message + tag;
-            }
-
-            string? position = record.InvocationInfo?.PositionMessage;
-            return string.IsNullOrEmpty(position) ? message + tag : message + tag + Environment.NewLine + position;
-        }
-
-        private static int Report(ErrorRecord record)
-        {
-            {
-                Console.Error.WriteLine(record.ToString());
-                if (record.InvocationInfo?.PositionMessage is { Length: > 0 } position)
-                {
-                    Console.Error.WriteLine(position);
-                }
-
-                Console.Error.WriteLine($"    + CategoryInfo          : {record.CategoryInfo}");
-                Console.Error.WriteLine($"    + FullyQualifiedErrorId : {record.FullyQualifiedErrorId}");
+                Console.Error.WriteLine($"agentmetrics: the AgentMetrics module was not found under '{Path.Combine(AppContext.BaseDirectory, "Modules")}'.");
                 return 1;
+            }
+
+            // pwsh's console host reports every start to Microsoft and looks for PowerShell updates online
+            // (https://aka.ms/pwsh-telemetry). This tool is not pwsh: it sends nothing and checks for nothing
+            // unless the user has said otherwise for pwsh itself.
+            SetUnlessSet("POWERSHELL_TELEMETRY_OPTOUT", "1");
+            SetUnlessSet("POWERSHELL_UPDATECHECK", "Off");
+
+            // pwsh colours its tables and errors even into a file or a pipe; a log or a script reading our output
+            // wants the text alone (as with NO_COLOR, which pwsh itself honours).
+            if (Console.IsOutputRedirected)
+            {
+                PSStyle.Instance.OutputRendering = OutputRendering.PlainText;
+            }
+
+            var state = InitialSessionState.CreateDefault2();
+            // The engine alone has the Core cmdlets; pwsh finds the rest as modules in $PSHOME/Modules. We carry
+            // their assemblies, with manifests of pwsh's module names (written by the build), and import them
+            // up front with AgentMetrics, so the executable needs no pwsh.
+            state.ImportPSModule(StandardModules.Select(ModuleManifest).Append(moduleManifest).ToArray());
+
+            // A cron job must not depend on whoever's profile happens to be there, nor pay for loading it.
+            string[] shellArgs = new[] { "-NoProfile" }.Concat(args).ToArray();
+            return ConsoleShell.Start(state, $"AgentMetrics {moduleVersion} on PowerShell {PowerShellVersion}", Usage, shellArgs);
+        }
+
+        private static readonly string[] StandardModules = { "Microsoft.PowerShell.Utility", "Microsoft.PowerShell.Management", "Microsoft.PowerShell.Security" };
+
+        private static string ModuleManifest(string name) => Path.Combine(AppContext.BaseDirectory, "Modules", name, name + ".psd1");
+
+        private static string PowerShellVersion =>
+            typeof(PSObject).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()
+                .Select(attribute => attribute.InformationalVersion.Split('+', ' ')[0])
+                .FirstOrDefault() ?? typeof(PSObject).Assembly.GetName().Version!.ToString();
+
+        private static void SetUnlessSet(string name, string value)
+        {
+            if (Environment.GetEnvironmentVariable(name) is null)
+            {
+                Environment.SetEnvironmentVariable(name, value);
             }
         }
 
@@ -193,23 +126,9 @@ Examples:
 
         private static bool IsSwitch(string arg, params string[] names)
         {
-            string trimmed = arg.TrimStart('-', '/');
-            return (arg.StartsWith("-", StringComparison.Ordinal) || arg.StartsWith("/", StringComparison.Ordinal))
+            string trimmed = arg.TrimStart('-');
+            return arg.StartsWith("-", StringComparison.Ordinal)
                 && names.Any(name => string.Equals(trimmed, name, StringComparison.OrdinalIgnoreCase));
-        }
-
-        private static string Quote(string value) => "'" + value.Replace("'", "''") + "'";
-
-        // Like pwsh -File: '-Name' stays a parameter name, everything else is a literal string argument.
-        private static string QuoteArgument(string arg) =>
-            arg.Length > 1 && arg[0] == '-' && arg.Skip(1).All(ch => char.IsLetterOrDigit(ch) || ch == '_' || ch == ':')
-                ? arg
-                : Quote(arg);
-
-        private static int Fail(string message)
-        {
-            Console.Error.WriteLine("agentmetrics: " + message);
-            return 2;
         }
     }
 }

@@ -11,7 +11,8 @@ namespace AgentMetrics.Module.Tests
     /// <summary>
     /// Runs the built agentmetrics executable as a child process, exactly as a user or a cron job would:
     /// `dotnet agentmetrics.dll ...`, stdout and stderr redirected (so the host sees no console), and
-    /// AGENTMETRICS_HOME pointed at a scratch folder so nothing touches the real home.
+    /// AGENTMETRICS_HOME pointed at a scratch folder so nothing touches the real home. Real pwsh (the pinned
+    /// .NET tool) runs the same way, for comparisons.
     /// </summary>
     public static class HostProcess
     {
@@ -27,6 +28,40 @@ namespace AgentMetrics.Module.Tests
                 throw new FileNotFoundException("The host executable is not built.", BuildPaths.HostExecutable);
             }
 
+            return RunDotnet(BuildPaths.HostExecutable, home, environment, timeout, arguments);
+        }
+
+        /// <summary>
+        /// Real pwsh 7.6.10, the .NET tool pinned in .config/dotnet-tools.json (restored by `dotnet tool
+        /// restore`), started from its package folder so that it runs in any working directory.
+        /// </summary>
+        public static HostResult RunPwsh(ScratchFolder home, IDictionary<string, string?> environment, params string[] arguments)
+        {
+            var quiet = new Dictionary<string, string?>(environment)
+            {
+                ["POWERSHELL_TELEMETRY_OPTOUT"] = "1",
+                ["POWERSHELL_UPDATECHECK"] = "Off",
+            };
+            return RunDotnet(PwshDll, home, quiet, DefaultTimeout, arguments);
+        }
+
+        public static string PwshDll
+        {
+            get
+            {
+                using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(BuildPaths.RepoRoot, ".config", "dotnet-tools.json")));
+                string version = manifest.RootElement.GetProperty("tools").GetProperty("powershell").GetProperty("version").GetString()!;
+                string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+                    ? configured
+                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+                string platform = OperatingSystem.IsWindows() ? "win" : "unix";
+                string dll = Path.Combine(packages, "powershell", version, "tools", "net10.0", "any", platform, "pwsh.dll");
+                return File.Exists(dll) ? dll : throw new FileNotFoundException($"pwsh {version} is not restored: run 'dotnet tool restore' in the repository.", dll);
+            }
+        }
+
+        private static HostResult RunDotnet(string dll, ScratchFolder home, IDictionary<string, string?> environment, TimeSpan timeout, string[] arguments)
+        {
             var start = new ProcessStartInfo("dotnet")
             {
                 RedirectStandardOutput = true,
@@ -37,7 +72,7 @@ namespace AgentMetrics.Module.Tests
                 StandardOutputEncoding = Encoding.UTF8,
                 StandardErrorEncoding = Encoding.UTF8,
             };
-            start.ArgumentList.Add(BuildPaths.HostExecutable);
+            start.ArgumentList.Add(dll);
             foreach (string argument in arguments)
             {
                 start.ArgumentList.Add(argument);
@@ -80,7 +115,7 @@ namespace AgentMetrics.Module.Tests
             if (!process.WaitForExit((int)timeout.TotalMilliseconds))
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"agentmetrics {string.Join(" ", arguments)} did not finish within {timeout}. Output so far:\n{stdout}\n{stderr}");
+                throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(" ", arguments)} did not finish within {timeout}. Output so far:\n{stdout}\n{stderr}");
             }
 
             // The parameterless wait drains the asynchronous readers.

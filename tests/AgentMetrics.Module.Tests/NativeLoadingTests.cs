@@ -47,7 +47,9 @@ namespace AgentMetrics.Module.Tests
             var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             start.ArgumentList.Add(Path.Combine(copy, Path.GetFileName(BuildPaths.HostExecutable)));
             start.ArgumentList.Add("-Command");
-            start.ArgumentList.Add($"Get-AgentWarehouse -Warehouse '{scratch.File("w.db")}'");
+            // The executable is pwsh's console host: its concise error view shows the message only; the
+            // normal view adds the category and the id, as in pwsh.
+            start.ArgumentList.Add($"$ErrorView = 'NormalView'; Get-AgentWarehouse -Warehouse '{scratch.File("w.db")}'");
             start.Environment["AGENTMETRICS_HOME"] = scratch.Path;
             using var process = System.Diagnostics.Process.Start(start)!;
             string stdout = process.StandardOutput.ReadToEnd();
