@@ -60,7 +60,7 @@ namespace AgentMetrics.Module.Tests
             };
             start.ArgumentList.Add(BuildPaths.HostExecutable);
             start.ArgumentList.Add("-Command");
-            start.ArgumentList.Add($"Import-AgentHistory -LiteralPath '{_corpus}' -Warehouse '{warehouse}' -ErrorAction SilentlyContinue | ForEach-Object RequestsAdded");
+            start.ArgumentList.Add($"Import-AgentHistory -LiteralPath '{_corpus}' -Warehouse '{warehouse}' -WarningAction SilentlyContinue | ForEach-Object RequestsAdded");
             start.Environment["AGENTMETRICS_HOME"] = _scratch.Path;
             return Process.Start(start)!;
         }

@@ -157,7 +157,7 @@ namespace AgentMetrics.Module.Tests
 
         public static IEnumerable<object[]> Commands() => new[]
         {
-            new object[] { "Get-AgentSession | Sort-Object CostUsd -Descending | Select-Object -First 10", 0, "SessionId" },
+            new object[] { "Get-AgentSession | Sort-Object CostUsd -Descending | Select-Object -First 10", 0, "Total tokens" },
             new object[] { "Get-AgentSession | Sort-Object SessionId | Select-Object -First 2 | Format-List", 0, "SessionId" },
             new object[] { "Get-AgentCost -By Day, Model | Export-Csv -Path cost.csv -NoTypeInformation; Get-Content cost.csv", 0, "\"Model\"" },
             new object[] { "Get-AgentCost -By Model | ConvertTo-Json", 0, "\"Model\":" },
@@ -241,7 +241,7 @@ namespace AgentMetrics.Module.Tests
                 Home = new ScratchFolder();
                 string claude = Path.Combine(Fixtures.AgentHome, ".claude");
                 string codex = Path.Combine(Fixtures.AgentHome, ".codex");
-                HostResult import = HostProcess.Run(Home, "-Command", $"Import-AgentHistory -Path '{claude}', '{codex}' | Out-Null; (Get-AgentCost).Requests");
+                HostResult import = HostProcess.Run(Home, "-Command", $"Import-AgentHistory -Path '{claude}', '{codex}' -WarningAction SilentlyContinue | Out-Null; (Get-AgentCost).Requests");
                 if (import.ExitCode != 0 || !long.TryParse(import.Stdout.Trim(), out long requests) || requests == 0)
                 {
                     throw new InvalidOperationException("The fixture's history did not import: " + import);
