@@ -19,6 +19,12 @@ namespace AgentMetrics.PowerShell.Infrastructure
 
         internal const string WideSuffix = "#Wide";
 
+        /// <summary>
+        /// A user's own choice, for objects kept and rendered later at another width than the one they were
+        /// made at: 'Narrow' (fits 80 columns wherever it is rendered), 'Wide', or unset / 'Auto'.
+        /// </summary>
+        internal const string PreferenceVariable = "AgentMetricsTableLayout";
+
         private readonly bool _wide;
 
         private TableLayout(bool wide)
@@ -52,6 +58,17 @@ namespace AgentMetrics.PowerShell.Infrastructure
 
         private static bool GoesToWideDisplay(PSCmdlet cmdlet)
         {
+            string? preference = cmdlet.SessionState.PSVariable.GetValue(PreferenceVariable) is object value ? value.ToString() : null;
+            if (string.Equals(preference, "Narrow", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            if (string.Equals(preference, "Wide", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
             // A command after ours may render at a width of its own (Out-String -Width 80, Format-Table in a
             // narrow Out-File): a wide layout there would lose numbers. Piped on, the narrow views go, and
             // they fit whatever renders them.
