@@ -54,10 +54,6 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
-    # Objects made here are rendered later at widths of the test's choosing, so they take the narrow layout
-    # whatever terminal runs Pester (the cmdlets would pick the wide one in a terminal of 120 or more).
-    # Tests of the wide layout set 'Wide'; the automatic choice is tested in real terminals below.
-    $script:AgentMetricsTableLayout = 'Narrow'
     $script:Warehouse = New-FixtureWarehouse
     # One Claude session on a fixture day: a request from a model the price book does not know, and one
     # from a known model, so that day's row is partly priced and the unknown model's row not at all.
