@@ -47,7 +47,8 @@ namespace AgentMetrics.Module.Tests
             PowerShellResult run = _fixture.ImportRun;
             Assert.Null(run.Terminating);
             PSObject result = Assert.Single(run.Output);
-            Assert.Equal("AgentMetrics.ImportResult", result.TypeNames[0]);
+            // The test host reports 200 columns and the command is last in its pipeline: the wide layout's name leads.
+            Assert.Equal(new[] { "AgentMetrics.ImportResult#Wide", "AgentMetrics.ImportResult" }, result.TypeNames.Take(2));
             Assert.Equal("Claude", P<object>(result, "Source").ToString());
             Assert.Equal(42L, P<long>(result, "FilesSeen"));
             Assert.True(P<long>(result, "RequestsAdded") > 0);
@@ -84,7 +85,8 @@ namespace AgentMetrics.Module.Tests
                 Assert.Equal(costs[(day, model)], Math.Round(P<decimal?>(row, "CostUsd")!.Value, 9));
             }
 
-            Assert.Equal("AgentMetrics.CostSummary#DayModel", rows[0].TypeNames[0]);
+            // The test host reports 200 columns and the command is last in its pipeline: the wide layout's name leads.
+            Assert.Equal(new[] { "AgentMetrics.CostSummary#DayModel#Wide", "AgentMetrics.CostSummary#DayModel" }, rows[0].TypeNames.Take(2));
             Assert.Contains("AgentMetrics.CostSummary", rows[0].TypeNames);
         }
 
@@ -119,7 +121,7 @@ namespace AgentMetrics.Module.Tests
                 var totals = session.Value.GetProperty("totals");
                 Assert.Equal(Truth.L(totals, "messages"), P<long>(row, "Requests"));
                 Assert.Equal(Truth.L(totals, "input") + Truth.L(totals, "output") + Truth.L(totals, "cache_creation") + Truth.L(totals, "cache_read"), P<long>(row, "TotalTokens"));
-                Assert.Equal("AgentMetrics.Session", row.TypeNames[0]);
+                Assert.Equal(new[] { "AgentMetrics.Session#Wide", "AgentMetrics.Session" }, row.TypeNames.Take(2));
                 Assert.True(P<TimeSpan>(row, "ActiveDuration") <= P<TimeSpan>(row, "WallDuration"));
             }
 

@@ -18,7 +18,8 @@ namespace AgentMetrics.Module.Tests
             var result = ps.Run("Get-AgentModelPrice").ThrowIfFailed();
 
             Assert.NotEmpty(result.Output);
-            Assert.All(result.Output, o => Assert.Equal(ModelPriceType, o.TypeNames[0]));
+            // The test host reports 200 columns: the wide layout's name leads, the type's own follows.
+            Assert.All(result.Output, o => Assert.Equal(new[] { ModelPriceType + "#Wide", ModelPriceType }, o.TypeNames.Take(2)));
             var keys = result.Output.Select(o => (Text(o, "Provider")!, Text(o, "Model")!)).ToList();
             var sorted = keys.OrderBy(k => k.Item1, StringComparer.OrdinalIgnoreCase).ThenBy(k => k.Item2, StringComparer.OrdinalIgnoreCase).ToList();
             Assert.Equal(sorted, keys);

@@ -24,6 +24,12 @@ $script:FixtureTruth = Get-Content -LiteralPath (Join-Path $FixturesRoot 'agent-
 $script:TestHome = Join-Path $TestDrive 'agentmetrics-home'
 $env:AGENTMETRICS_HOME = $TestHome
 
+# Objects made in the test process are asserted and rendered at widths of the tests' choosing, so they take
+# the 80-column layout whatever terminal runs Pester (in one of 120 columns or more the commands would pick
+# the wide one: docs/views.md). Views.Tests.ps1 sets 'Wide' where it tests that layout, and lets commands
+# choose for themselves in real terminals of their own.
+$script:AgentMetricsTableLayout = 'Narrow'
+
 if (-not (Get-Module -Name AgentMetrics)) {
     Import-Module -Name AgentMetrics -ErrorAction Stop
 }

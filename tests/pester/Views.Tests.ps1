@@ -135,6 +135,33 @@ Describe '<Name>' -ForEach $Views {
             }
         }
     }
+
+    It 'has a wide default that fits 120 columns, shows more than at 80 and keeps every number whole' {
+        $narrow = Read-Table (@(& $Get) | Out-String -Width 80)
+        $AgentMetricsTableLayout = 'Wide'
+        $objects = @(& $Get)
+        $objects[0].PSObject.TypeNames[0] | Should -BeLike '*#Wide'
+        $text = $objects | Out-String -Width 120
+        $table = Read-Table $text
+        foreach ($line in $text -split '\r?\n') {
+            $line.Length | Should -BeLessOrEqual 120 -Because "no line may pass 120 columns: '$line'"
+        }
+        $table.HeaderLines.Count | Should -Be 1 -Because "no header may wrap:`n$($table.HeaderLines -join "`n")"
+        $table.Rows.Count | Should -Be $objects.Count
+        $table.Columns.Count | Should -BeGreaterThan $narrow.Columns.Count
+        for ($i = 0; $i -lt $objects.Count; $i++) {
+            $row = $table.Rows[$i]
+            $cut = $row.IndexOf([char] 0x2026)
+            if ($cut -ge 0) {
+                $cut | Should -Be ($row.Length - 1) -Because "only the last column may be cut: $row"
+                $table.Columns[-1].Label | Should -BeIn $TextLabels
+            }
+            foreach ($value in & $Numbers $objects[$i]) { Assert-Whole -Line $row -Value $value }
+            foreach ($column in @{ Input = 'InputTokens'; Output = 'OutputTokens'; 'Cache write' = 'CacheWriteTokens'; 'Cache read' = 'CacheReadTokens' }.GetEnumerator()) {
+                if ($table.Columns.Label -contains $column.Key -and $objects[$i].PSObject.Properties[$column.Value]) { Assert-Whole -Line $row -Value ('{0:N0}' -f $objects[$i].($column.Value)) }
+            }
+        }
+    }
 }
 
 Describe 'Narrow and wide' {
@@ -182,8 +209,8 @@ Describe 'Narrow and wide' {
 }
 
 Describe 'A heavy history' {
-    # The fixture's numbers are small. These rows carry what heavy use reaches (a day of 1.5 billion tokens
-    # and $1,234.56; a month of 47 billion and $38,271; a year of 563 billion), under every cost view's type
+    # The fixture's numbers are small. These rows carry what heavy use reaches (a day of 1.6 billion tokens
+    # and $1,234.56; a month of 50 billion and $38,271; a year of 594 billion), under every cost view's type
     # name: still whole at 80. The widths in the format file are chosen for these.
     BeforeAll {
         # The module loads its assemblies in a private load context: take the types from real objects.
@@ -192,9 +219,15 @@ Describe 'A heavy history' {
         $script:ImportResultType = (Import-AgentHistory -LiteralPath $FixtureHome -Warehouse $Warehouse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)[0].GetType()
     }
 
-    It 'keeps every number whole at 80 columns under <View>' -ForEach @(
-        'Total', 'Day', 'Week', 'Month', 'Model', 'Project', 'Session', 'GitBranch', 'Agent', 'Source', 'DayModel', 'WeekModel',
-        'MonthModel', 'ProjectModel', 'AgentModel', 'SourceModel', 'SessionModel', 'DaySource', 'SourceAgent' | ForEach-Object { @{ View = $_ } }
+    It 'keeps every number whole at <Width> columns under <TypeName>' -ForEach @(
+        foreach ($view in 'Total', 'Day', 'Week', 'Month', 'Model', 'Project', 'Session', 'GitBranch', 'Agent', 'Source', 'DayModel', 'WeekModel',
+            'MonthModel', 'ProjectModel', 'AgentModel', 'SourceModel', 'SessionModel', 'DaySource', 'SourceAgent') {
+            # The 80-column default, and the wide default the cmdlets pick on a display of 120 columns.
+            @{ View = $view; Names = @("AgentMetrics.CostSummary#$view"); TypeName = "AgentMetrics.CostSummary#$view"; Width = 80 }
+            @{ View = $view; Names = @("AgentMetrics.CostSummary#$view", "AgentMetrics.CostSummary#$view#Wide"); TypeName = "AgentMetrics.CostSummary#$view#Wide"; Width = 120 }
+        }
+        # Groupings without a view of their own (-By Project, GitBranch) take the generic wide view.
+        @{ View = 'Other'; Names = @('AgentMetrics.CostSummary#Wide'); TypeName = 'AgentMetrics.CostSummary#Wide'; Width = 120 }
     ) {
         # A heavy day, scaled to the period the view usually covers: a week, a month (and any query by key), a year.
         $scale = switch -Regex ($View) { '^Day' { 1 } '^Week' { 7 } '^Total$' { 365 } default { 31 } }
@@ -205,36 +238,39 @@ Describe 'A heavy history' {
             $row.Requests = 20000 * $days
             $row.InputTokens = 130000000L * $days
             $row.OutputTokens = 8000000L * $days
+            $row.CacheWriteTokens = 90000000L * $days
             $row.CacheReadTokens = 1400000000L * $days
-            $row.TotalTokens = $row.InputTokens + $row.OutputTokens + $row.CacheReadTokens
+            $row.TotalTokens = $row.InputTokens + $row.OutputTokens + $row.CacheWriteTokens + $row.CacheReadTokens
             $row.CostUsd = 1234.56 * $days
             $row.UnpricedRequests = 12345
             $row.ReportedCostUsd = $row.CostUsd
             $wrapped = [psobject]::AsPSObject($row)
-            $wrapped.PSObject.TypeNames.Insert(0, "AgentMetrics.CostSummary#$View")
+            foreach ($name in $Names) { $wrapped.PSObject.TypeNames.Insert(0, $name) }
             $wrapped
         }
-        $text = $rows | Out-String -Width 80
+        $text = $rows | Out-String -Width $Width
         $table = Read-Table $text
-        foreach ($line in $text -split '\r?\n') { $line.Length | Should -BeLessOrEqual 80 }
+        foreach ($line in $text -split '\r?\n') { $line.Length | Should -BeLessOrEqual $Width }
         $table.HeaderLines.Count | Should -Be 1
         for ($i = 0; $i -lt $rows.Count; $i++) {
             Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].TotalTokens)
             Assert-Whole -Line $table.Rows[$i] -Value ('{0:N2}*' -f $rows[$i].CostUsd)
             Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].UnpricedRequests)
-            foreach ($column in @{ Requests = 'Requests'; Input = 'InputTokens'; Output = 'OutputTokens' }.GetEnumerator()) {
+            foreach ($column in @{ Requests = 'Requests'; Input = 'InputTokens'; Output = 'OutputTokens'; 'Cache write' = 'CacheWriteTokens'; 'Cache read' = 'CacheReadTokens' }.GetEnumerator()) {
                 if ($table.Columns.Label -contains $column.Key) { Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].($column.Value)) }
             }
         }
     }
 
-    It 'keeps a heavy import and a long session whole at 80 columns' {
+    It 'keeps a heavy import and a long session whole at <Width> columns' -ForEach @(@{ Width = 80; Suffix = $null }, @{ Width = 120; Suffix = '#Wide' }) {
         $import = New-Object -TypeName $ImportResultType.AssemblyQualifiedName -Property @{ Source = 'LlmTelemetry'; FilesSeen = 48000; FilesRead = 47000; LinesRead = 95000000; RequestsAdded = 8500000; DuplicatesDropped = 3200000; MalformedLines = 1200; Elapsed = [timespan]::FromSeconds(1234.5) }
         $session = New-Object -TypeName $SessionType.AssemblyQualifiedName -Property @{ Start = [datetime] '2026-11-02 09:15'; Requests = 45000; TotalTokens = 9800000000; CostUsd = 8765.43; UnpricedRequests = 120; Project = 'payments-service' }
         foreach ($case in @{ Object = $import; Values = '48,000', '95,000,000', '8,500,000', '3,200,000', '1,200' }, @{ Object = $session; Values = '45,000', '9,800,000,000', ('{0:N2}*' -f 8765.43), '120' }) {
-            $text = $case.Object | Out-String -Width 80
+            # At 120 under the wide default's type name, as the cmdlets name them for a display that wide.
+            if ($Suffix) { $case.Object.PSObject.TypeNames.Insert(0, $case.Object.GetType().FullName + $Suffix) }
+            $text = $case.Object | Out-String -Width $Width
             $table = Read-Table $text
-            foreach ($line in $text -split '\r?\n') { $line.Length | Should -BeLessOrEqual 80 }
+            foreach ($line in $text -split '\r?\n') { $line.Length | Should -BeLessOrEqual $Width }
             foreach ($value in $case.Values) { Assert-Whole -Line $table.Rows[0] -Value $value }
         }
     }
@@ -304,41 +340,147 @@ Describe 'Dates and periods' {
     }
 }
 
-Describe 'In a real 80-column terminal' -Skip:(-not (Get-Command tmux -ErrorAction Ignore)) {
-    # tmux (Debian package 'tmux') gives pwsh a real terminal of 80 columns: Out-Default takes its width
-    # from the console, not from -Width.
-    It 'draws the cost table within the pane' {
-        $socket = Join-Path $TestDrive 'tmux.sock'
-        $done = Join-Path $TestDrive 'tmux.done'
-        $script = Join-Path $TestDrive 'tmux.ps1'
-        Set-Content -LiteralPath $script -Encoding utf8 -Value @"
+Describe 'The layout each command picks for the width it has' {
+    # No $AgentMetricsTableLayout here: each command runs in a pwsh of its own, as users run it, and picks.
+    It 'uses the 80-column views under Out-String -Width 80 in a redirected pwsh, piped or kept in a variable' {
+        $result = Invoke-Pwsh -Script @"
 Import-Module AgentMetrics
-Get-AgentCost -By Day, Model -Warehouse '$Warehouse' -WarningAction SilentlyContinue | Select-Object -First 8
-Set-Content -LiteralPath '$done' -Value ok
+Get-AgentCost -By Day, Model -Warehouse '$Warehouse' -WarningAction SilentlyContinue | Out-String -Width 80
+`$rows = Get-AgentCost -By Day, Model -Warehouse '$Warehouse' -WarningAction SilentlyContinue
+`$rows[0].PSObject.TypeNames[0]
+`$rows | Out-String -Width 80
 "@
-        $pwsh = (Get-Process -Id $PID).Path
-        $entry = [Environment]::GetCommandLineArgs()[0]
-        $command = (@($pwsh) + @(if ($entry -like '*.dll') { $entry }) + @('-NoProfile', '-File', $script) | ForEach-Object { "'$_'" }) -join ' '
-        & tmux -S $socket new-session -d -x 80 -y 50 "env PSModulePath='$env:PSModulePath' AGENTMETRICS_HOME='$env:AGENTMETRICS_HOME' NO_COLOR=1 $command; sleep 600"
-        try {
-            $deadline = [DateTime]::UtcNow.AddMinutes(2)
-            while (-not (Test-Path -LiteralPath $done) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
-            Test-Path -LiteralPath $done | Should -BeTrue -Because 'pwsh in the pane finished'
-            (& tmux -S $socket display -p '#{pane_width}') | Should -Be 80
-            # -J joins lines the terminal wrapped: a wrapped line would come back longer than 80.
-            $screen = (& tmux -S $socket capture-pane -p -J) -join "`n"
+        $result.Error | Should -BeNullOrEmpty
+        $rows = Get-AgentCost -By Day, Model -Warehouse $Warehouse -WarningAction SilentlyContinue
+        $tables = $result.Output -split '(?m)^AgentMetrics\.CostSummary#DayModel\r?$'
+        $tables.Count | Should -Be 2 -Because 'the kept rows carry the 80-column view type name first'
+        foreach ($text in $tables) {
+            $table = Read-Table $text
+            $table.Columns.Label | Should -Be @('Date', 'Total tokens', 'Cost (USD)', 'Unpriced', 'Model')
+            foreach ($line in $text -split '\r?\n') { $line.Length | Should -BeLessOrEqual 80 }
+            for ($i = 0; $i -lt $rows.Count; $i++) { Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].TotalTokens) }
         }
-        finally {
-            & tmux -S $socket kill-server 2>$null
+    }
+}
+
+Describe 'In a real terminal' -Skip:(-not (Get-Command tmux -ErrorAction Ignore)) {
+    # tmux (Debian package 'tmux') gives pwsh a real terminal: Out-Default takes its width from the
+    # console, and the cmdlets pick their layout from it.
+    BeforeAll {
+        function Invoke-InTerminal {
+            <#
+            .SYNOPSIS
+            Runs each script in a pwsh of its own in a tmux pane $Width columns wide, one after the other, and
+            returns what the pane shows for each (or, with ToFile, what it wrote with its stdout redirected).
+            #>
+            param([int] $Width, [hashtable[]] $Run)
+            $name = "terminal-$Width-$([guid]::NewGuid().ToString('N'))"
+            $socket = Join-Path $TestDrive "$name.sock"
+            $done = Join-Path $TestDrive "$name.done"
+            $pwsh = (Get-Process -Id $PID).Path
+            $entry = [Environment]::GetCommandLineArgs()[0]
+            $command = (@($pwsh) + @(if ($entry -like '*.dll') { $entry }) + @('-NoProfile', '-File') | ForEach-Object { "'$_'" }) -join ' '
+            $shell = @(
+                "export PSModulePath='$env:PSModulePath' AGENTMETRICS_HOME='$env:AGENTMETRICS_HOME' NO_COLOR=1"
+                for ($i = 0; $i -lt $Run.Count; $i++) {
+                    $script = Join-Path $TestDrive "$name-$i.ps1"
+                    Set-Content -LiteralPath $script -Encoding utf8 -Value "Import-Module AgentMetrics`n$($Run[$i].Script)"
+                    if ($Run[$i]['ToFile']) { "$command '$script' > '$script.out'" } else { "$command '$script'" }
+                    "echo '@@ end $i'"
+                }
+                "touch '$done'"
+                'sleep 600'
+            )
+            $shellFile = Join-Path $TestDrive "$name.sh"
+            Set-Content -LiteralPath $shellFile -Value $shell -Encoding utf8
+            & tmux -S $socket new-session -d -x $Width -y 50 "sh '$shellFile'"
+            try {
+                $deadline = [DateTime]::UtcNow.AddMinutes(3)
+                while (-not (Test-Path -LiteralPath $done) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+                Test-Path -LiteralPath $done | Should -BeTrue -Because 'pwsh in the pane finished'
+                (& tmux -S $socket display -p '#{pane_width}') | Should -Be $Width
+                # -J joins lines the terminal wrapped: a wrapped line would come back longer than the pane.
+                $screen = (& tmux -S $socket capture-pane -p -J -S - -E -) -join "`n"
+            }
+            finally {
+                & tmux -S $socket kill-server 2>$null
+            }
+            $shown = $screen -split '(?m)^@@ end \d+$'
+            for ($i = 0; $i -lt $Run.Count; $i++) {
+                if ($Run[$i]['ToFile']) { Get-Content -LiteralPath (Join-Path $TestDrive "$name-$i.ps1.out") -Raw } else { $shown[$i] }
+            }
         }
-        $table = Read-Table $screen
+
+        $script:CostCommand = "Get-AgentCost -By Day, Model -Warehouse '$Warehouse' -WarningAction SilentlyContinue"
+        $script:SessionCommand = "Get-AgentSession -Warehouse '$Warehouse' -WarningAction SilentlyContinue"
+        $script:CostRows = Get-AgentCost -By Day, Model -Warehouse $Warehouse -WarningAction SilentlyContinue
+        $script:Sessions = Get-AgentSession -Warehouse $Warehouse -WarningAction SilentlyContinue
+        $runs = @{ Script = $CostCommand }, @{ Script = $SessionCommand }
+        $script:At80 = Invoke-InTerminal -Width 80 -Run $runs
+        $script:At120 = Invoke-InTerminal -Width 120 -Run ($runs + @(
+                @{ Script = "$CostCommand | Out-String -Width 80" }
+                @{ Script = $CostCommand; ToFile = $true }))
+
+        function Assert-Screen {
+            <# The table fits the pane, its header is one line, and every row shows its object's values whole. #>
+            param([string] $Text, [int] $Width, [object[]] $Objects, [scriptblock] $Values)
+            foreach ($line in $Text -split '\n') { $line.Length | Should -BeLessOrEqual $Width -Because "no line may pass $Width columns: '$line'" }
+            $table = Read-Table $Text
+            $table.HeaderLines.Count | Should -Be 1
+            $table.Rows.Count | Should -Be $Objects.Count -Because 'one line per object'
+            for ($i = 0; $i -lt $Objects.Count; $i++) {
+                foreach ($value in & $Values $Objects[$i] $table.Columns.Label) { Assert-Whole -Line $table.Rows[$i] -Value $value }
+            }
+            $table
+        }
+        $script:CostValues = {
+            param($row, $labels)
+            '{0:N0}' -f $row.TotalTokens
+            if ($null -eq $row.CostUsd) { 'unpriced' } elseif ($row.UnpricedRequests -gt 0) { '{0:N2}*' -f $row.CostUsd } else { '{0:N2}' -f $row.CostUsd }
+            $row.Model
+            foreach ($column in @{ Requests = 'Requests'; Input = 'InputTokens'; Output = 'OutputTokens' }.GetEnumerator()) {
+                if ($labels -contains $column.Key) { '{0:N0}' -f $row.($column.Value) }
+            }
+        }
+        $script:SessionValues = {
+            param($session, $labels)
+            $session.Start.ToString('yyyy-MM-dd HH:mm')
+            '{0:N0}' -f $session.Requests
+            '{0:N0}' -f $session.TotalTokens
+            if ($null -eq $session.CostUsd) { 'unpriced' } elseif ($session.UnpricedRequests -gt 0) { '{0:N2}*' -f $session.CostUsd } else { '{0:N2}' -f $session.CostUsd }
+            $session.Project
+            if ($labels -contains 'SessionId') { $session.SessionId }
+        }
+    }
+
+    It 'draws the cost table by day and model within 80 columns' {
+        $table = Assert-Screen -Text $At80[0] -Width 80 -Objects $CostRows -Values $CostValues
         $table.Columns.Label | Should -Be @('Date', 'Total tokens', 'Cost (USD)', 'Unpriced', 'Model')
-        $table.HeaderLines.Count | Should -Be 1
-        foreach ($line in $screen -split '\n') { $line.Length | Should -BeLessOrEqual 80 }
-        $rows = Get-AgentCost -By Day, Model -Warehouse $Warehouse -WarningAction SilentlyContinue | Select-Object -First 8
-        for ($i = 0; $i -lt $rows.Count; $i++) {
-            Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $rows[$i].TotalTokens)
-            Assert-Whole -Line $table.Rows[$i] -Value $rows[$i].Model
-        }
+    }
+
+    It 'shows more of the cost table by day and model at 120 columns, every number whole' {
+        $narrow = Read-Table $At80[0]
+        $table = Assert-Screen -Text $At120[0] -Width 120 -Objects $CostRows -Values $CostValues
+        $table.Columns.Count | Should -BeGreaterThan $narrow.Columns.Count
+        $table.Columns.Label | Should -Be @('Date', 'Requests', 'Input', 'Output', 'Total tokens', 'Cost (USD)', 'Unpriced', 'Model')
+    }
+
+    It 'shows more of the sessions at 120 columns than at 80, every number whole' {
+        $narrow = Assert-Screen -Text $At80[1] -Width 80 -Objects $Sessions -Values $SessionValues
+        $wide = Assert-Screen -Text $At120[1] -Width 120 -Objects $Sessions -Values $SessionValues
+        $narrow.Columns.Label | Should -Not -Contain 'SessionId'
+        $wide.Columns.Label | Should -Contain 'SessionId'
+        $wide.Columns.Count | Should -BeGreaterThan $narrow.Columns.Count
+    }
+
+    It 'keeps the 80-column view for Out-String -Width 80 in a 120-column terminal' {
+        $table = Assert-Screen -Text $At120[2] -Width 80 -Objects $CostRows -Values $CostValues
+        $table.Columns.Label | Should -Be @('Date', 'Total tokens', 'Cost (USD)', 'Unpriced', 'Model')
+    }
+
+    It 'writes the 80-column view when stdout goes to a file, even from a 120-column terminal' {
+        $table = Read-Table $At120[3]
+        $table.Columns.Label | Should -Be @('Date', 'Total tokens', 'Cost (USD)', 'Unpriced', 'Model')
+        for ($i = 0; $i -lt $CostRows.Count; $i++) { Assert-Whole -Line $table.Rows[$i] -Value ('{0:N0}' -f $CostRows[$i].TotalTokens) }
     }
 }

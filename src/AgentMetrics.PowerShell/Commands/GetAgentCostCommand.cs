@@ -34,7 +34,7 @@ namespace AgentMetrics.PowerShell.Commands
             WarnUnpriced(result.UnpricedModels);
             foreach (CostSummary row in result.Rows)
             {
-                WriteObject(WithView(row, CostViews.For(By)));
+                WriteObject(ForOutput(row, CostViews.For(By)));
             }
         }
     }

@@ -75,7 +75,7 @@ namespace AgentMetrics.PowerShell.Commands
         {
             foreach (ModelPrice price in prices)
             {
-                WriteObject(price.Copy());
+                WriteObject(ForOutput(price.Copy()));
             }
         }
     }

@@ -45,7 +45,7 @@ namespace AgentMetrics.PowerShell.Commands
             WarnUnpriced(unpriced);
             foreach (Session session in sessions)
             {
-                WriteObject(session);
+                WriteObject(ForOutput(session));
             }
         }
     }

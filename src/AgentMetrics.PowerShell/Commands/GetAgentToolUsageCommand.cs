@@ -27,7 +27,7 @@ namespace AgentMetrics.PowerShell.Commands
             VerboseRows(tools.Count, "tool rows");
             foreach (ToolUsage usage in tools)
             {
-                WriteObject(usage);
+                WriteObject(ForOutput(usage));
             }
         }
     }

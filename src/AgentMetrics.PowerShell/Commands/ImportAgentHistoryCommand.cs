@@ -136,7 +136,10 @@ namespace AgentMetrics.PowerShell.Commands
 
             WarnMalformed(results);
 
-            WriteObject(results, enumerateCollection: true);
+            foreach (var result in results)
+            {
+                WriteObject(ForOutput(result));
+            }
         }
 
         /// <summary>

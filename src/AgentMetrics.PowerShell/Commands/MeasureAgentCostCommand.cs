@@ -74,7 +74,7 @@ namespace AgentMetrics.PowerShell.Commands
 
             foreach (CostSummary row in result.Rows)
             {
-                WriteObject(UsageQueryCmdlet.WithView(row, CostViews.For(By)));
+                WriteObject(ForOutput(row, CostViews.For(By)));
             }
         }
     }

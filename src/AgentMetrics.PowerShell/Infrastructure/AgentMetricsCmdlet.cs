@@ -15,6 +15,11 @@ namespace AgentMetrics.PowerShell.Infrastructure
 
         internal static string ShippedPricingFolder => Path.Combine(ModuleBase, "pricing");
 
+        private TableLayout? _tableLayout;
+
+        /// <summary>An object to emit, named for the table view that fits where this command's output goes (TableLayout).</summary>
+        internal PSObject ForOutput(object value, string? view = null) => (_tableLayout ??= TableLayout.For(this)).Name(value, view);
+
         internal static ErrorCategory ToCategory(ErrorKind kind) => kind switch
         {
             ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,

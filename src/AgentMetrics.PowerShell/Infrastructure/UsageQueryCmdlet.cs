@@ -124,17 +124,5 @@ namespace AgentMetrics.PowerShell.Infrastructure
                 WriteWarning($"No price for {string.Join(", ", models)}: their requests are counted with no cost (UnpricedRequests). Add them to {AgentMetricsPaths.UserPriceBook} to price them.");
             }
         }
-
-        /// <summary>Our POCO, with a view type name in front when a grouping has its own table view.</summary>
-        internal static PSObject WithView(object value, string? view)
-        {
-            PSObject wrapped = PSObject.AsPSObject(value);
-            if (view is not null)
-            {
-                wrapped.TypeNames.Insert(0, value.GetType().FullName + "#" + view);
-            }
-
-            return wrapped;
-        }
     }
 }
