@@ -22,7 +22,9 @@ Describe 'The AgentMetrics manifest' {
     It 'runs on Windows PowerShell 5.1 and PowerShell 7 alike' {
         $Manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $Manifest.PowerShellVersion | Should -Be '5.1'
-        $Manifest.RootModule | Should -Be 'bin/AgentMetrics.PowerShell.dll'
+        # A script root module: it loads the cmdlet assembly into this copy's own load context (PowerShell 7)
+        # or directly (Windows PowerShell), and re-exports the cmdlets under AgentMetrics.
+        $Manifest.RootModule | Should -Be 'AgentMetrics.psm1'
         # Dependencies load privately on import; RequiredAssemblies would load them into the shared context.
         $Manifest.ContainsKey('RequiredAssemblies') | Should -BeFalse
     }
@@ -40,7 +42,11 @@ Describe 'What the module exports' {
     It 'exports exactly CmdletsToExport, which are exactly its [Cmdlet] classes' {
         $declared = @($Manifest.CmdletsToExport | Sort-Object)
         $exported = @(Get-Command -Module AgentMetrics | ForEach-Object Name | Sort-Object)
-        $implemented = @($Module.ImplementingAssembly.GetTypes() |
+        # Found under the module users imported, not under the nested assembly module's name.
+        @(Get-Command -Module AgentMetrics | Where-Object Source -NE 'AgentMetrics') | Should -BeNullOrEmpty
+        $cmdletAssembly = @($Module.NestedModules | Where-Object ModuleType -EQ 'Binary')[0].ImplementingAssembly
+        $cmdletAssembly.Location | Should -Be (Join-Path $Module.ModuleBase 'bin/AgentMetrics.PowerShell.dll')
+        $implemented = @($cmdletAssembly.GetTypes() |
                 ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
                 ForEach-Object { "$($_.VerbName)-$($_.NounName)" } | Sort-Object)
 
