@@ -3,18 +3,33 @@
 # load it into the default load context, where .NET refuses a second AgentMetrics.PowerShell of another
 # version: after Update-Module, Remove-Module + Import-Module in the same session would fail.
 
-$bin = Join-Path $PSScriptRoot 'bin'
-$cmdletAssemblyPath = Join-Path $bin 'AgentMetrics.PowerShell.dll'
+# .NET calls and language keywords only: Join-Path, Where-Object or Select-Object would load the
+# Management and Utility modules on every import and add a third to its time.
+$bin = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
+$cmdletAssemblyPath = [System.IO.Path]::Combine($bin, 'AgentMetrics.PowerShell.dll')
 
-if ($PSVersionTable.PSEdition -eq 'Core' -and [Environment]::Version.Major -ge 8) {
+if ($PSEdition -eq 'Core' -and [Environment]::Version.Major -ge 8) {
     # PowerShell 7.4+: each installed copy gets its own AssemblyLoadContext (see ModuleLoadContext). Its
     # code is loaded once per copy into a context named for that copy, so the loader of one version never
     # answers for another; a re-import of the same copy finds both contexts again and gets the same types.
     $loaderName = "AgentMetrics loader $bin"
-    $loader = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ $loaderName | Select-Object -First 1
-    if (-not $loader) {
-        $loader = [System.Runtime.Loader.AssemblyLoadContext]::new($loaderName)
-        $null = $loader.LoadFromAssemblyPath((Join-Path $bin 'AgentMetrics.PowerShell.LoadContext.dll'))
+    # Runspaces can import at once (ForEach-Object -Parallel, a host's runspace pool): they must all find
+    # one loader, or each would get its own copy of every type and objects could not pass between them.
+    # The interned name is one object in the whole process, so it serves as this copy's gate.
+    $gate = [string]::Intern($loaderName)
+    [System.Threading.Monitor]::Enter($gate)
+    try {
+        $loader = $null
+        foreach ($context in [System.Runtime.Loader.AssemblyLoadContext]::All) {
+            if ($context.Name -eq $loaderName) { $loader = $context; break }
+        }
+        if (-not $loader) {
+            $loader = [System.Runtime.Loader.AssemblyLoadContext]::new($loaderName)
+            $null = $loader.LoadFromAssemblyPath([System.IO.Path]::Combine($bin, 'AgentMetrics.PowerShell.LoadContext.dll'))
+        }
+    }
+    finally {
+        [System.Threading.Monitor]::Exit($gate)
     }
     $contextType = @($loader.Assemblies)[0].GetType('AgentMetrics.PowerShell.Loading.ModuleLoadContext', $true)
     $cmdletAssembly = $contextType::LoadCmdletAssembly($bin)
@@ -22,11 +37,12 @@ if ($PSVersionTable.PSEdition -eq 'Core' -and [Environment]::Version.Major -ge 8
 else {
     # Windows PowerShell (and PowerShell before 7.4) loads everything into one context: a second version
     # cannot join the first there, so say so instead of failing on a .NET message.
-    $loaded = [AppDomain]::CurrentDomain.GetAssemblies() |
-        Where-Object { $_.GetName().Name -eq 'AgentMetrics.PowerShell' -and $_.Location -ne $cmdletAssemblyPath } |
-        Select-Object -First 1
+    $loaded = $null
+    foreach ($assembly in [AppDomain]::CurrentDomain.GetAssemblies()) {
+        if ($assembly.GetName().Name -eq 'AgentMetrics.PowerShell' -and $assembly.Location -ne $cmdletAssemblyPath) { $loaded = $assembly; break }
+    }
     if ($loaded) {
-        $message = "AgentMetrics from '$(Split-Path (Split-Path $loaded.Location))' is already loaded in this session, and PowerShell $($PSVersionTable.PSVersion) cannot load a second copy of the module beside it. Start a new PowerShell session and import AgentMetrics there."
+        $message = "AgentMetrics from '$([System.IO.Path]::GetDirectoryName([System.IO.Path]::GetDirectoryName($loaded.Location)))' is already loaded in this session, and PowerShell $($PSVersionTable.PSVersion) cannot load a second copy of the module beside it. Start a new PowerShell session and import AgentMetrics there."
         throw [System.Management.Automation.ErrorRecord]::new(
             [System.InvalidOperationException]::new($message),
             'AgentMetricsOtherVersionLoaded',

@@ -106,4 +106,22 @@ $versions = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetNa
         $ours = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $Module.ModuleBase 'bin/Dependencies/YamlDotNet.dll')).Version.Major
         $run.Output | Should -Match "yaml=13,$ours"
     }
+
+    It 'gives runspaces that import at once one copy of its types, loaded from its own folder' {
+        # ForEach-Object -Parallel imports in several runspaces at the same moment; objects pass between them.
+        $run = Invoke-Pwsh -Script @'
+$ErrorActionPreference = 'Stop'
+$types = 1..6 | ForEach-Object -ThrottleLimit 6 -Parallel { Import-Module AgentMetrics; (Get-Command Get-AgentSession).ImplementingType }
+"types=$($types.Count)"
+"same=$(@($types | Where-Object { [object]::ReferenceEquals($_, $types[0]) }).Count)"
+"location=$($types[0].Assembly.Location)"
+"contexts=$(@([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -Like 'AgentMetrics *').Count)"
+'@
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        $run.Output | Should -Match '(?m)^types=6\s*$'
+        $run.Output | Should -Match '(?m)^same=6\s*$'
+        $run.Output | Should -Match ("(?m)^location={0}\s*$" -f [regex]::Escape((Join-Path $Module.ModuleBase 'bin/AgentMetrics.PowerShell.dll')))
+        # The loader and the module's own context, once.
+        $run.Output | Should -Match '(?m)^contexts=2\s*$'
+    }
 }
