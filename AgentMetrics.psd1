@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'bin/AgentMetrics.PowerShell.dll'
+    RootModule           = 'AgentMetrics.psm1'
     # Stamped from Directory.Build.props when the module is staged; keep the two in step.
     ModuleVersion        = '0.1.0'
     GUID                 = '4f0b7a5e-8c61-4a3e-9d2b-6c1f0e7a9b42'

@@ -6,40 +6,60 @@ using System.Runtime.Loader;
 
 namespace AgentMetrics.PowerShell.Loading
 {
-    /// <summary>The private load context that holds AgentMetrics.Core and its third-party dependencies.</summary>
+    /// <summary>
+    /// One installed copy of the module in its own load context: the cmdlet assembly, AgentMetrics.Core and
+    /// the third-party dependencies all come from that copy's bin/ folder, so another module's YamlDotNet
+    /// cannot break us, and after Update-Module a Remove-Module + Import-Module in the same session runs the
+    /// newer copy beside the older one (.NET refuses a second AgentMetrics.PowerShell of another version in
+    /// one context). PowerShell's and the framework's assemblies come from the default context, shared.
+    /// </summary>
     public sealed class ModuleLoadContext : AssemblyLoadContext
     {
-        private static ModuleLoadContext? _instance;
-        private readonly string _folder;
-        private readonly HashSet<string> _privateAssemblies;
+        private const string CmdletAssemblyName = "AgentMetrics.PowerShell";
 
-        private ModuleLoadContext(string folder)
-            : base("AgentMetrics")
+        private static readonly object Gate = new object();
+        private static readonly Dictionary<string, ModuleLoadContext> ByFolder = new Dictionary<string, ModuleLoadContext>(StringComparer.Ordinal);
+
+        private readonly string _dependencyFolder;
+        private readonly Dictionary<string, string> _privateAssemblies = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        private ModuleLoadContext(string binFolder)
+            : base("AgentMetrics " + binFolder)
         {
-            _folder = folder;
-            _privateAssemblies = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (string file in Directory.GetFiles(folder, "*.dll"))
+            _dependencyFolder = Path.Combine(binFolder, "Dependencies");
+            foreach (string file in Directory.GetFiles(_dependencyFolder, "*.dll"))
             {
-                _privateAssemblies.Add(Path.GetFileNameWithoutExtension(file));
+                _privateAssemblies[Path.GetFileNameWithoutExtension(file)] = file;
             }
+
+            _privateAssemblies[CmdletAssemblyName] = Path.Combine(binFolder, CmdletAssemblyName + ".dll");
         }
 
-        /// <summary>Called once by the cmdlet assembly's loader, through reflection.</summary>
-        public static void Register(string folder)
+        /// <summary>
+        /// Called by AgentMetrics.psm1 on PowerShell 7: the cmdlet assembly of the module in
+        /// <paramref name="binFolder"/>, for Import-Module -Assembly. A second import of the same copy
+        /// (Remove-Module, then Import-Module) gets the same assembly back, so its types stay the same.
+        /// </summary>
+        public static Assembly LoadCmdletAssembly(string binFolder)
         {
-            _instance = new ModuleLoadContext(folder);
-            // The cmdlet assembly lives in the default context; its reference to AgentMetrics.Core is
-            // answered from here, and everything Core needs then resolves inside this context.
-            Default.Resolving += (_, name) =>
-                string.Equals(name.Name, "AgentMetrics.Core", StringComparison.OrdinalIgnoreCase)
-                    ? _instance.LoadFromAssemblyName(name)
-                    : null;
+            string folder = Path.GetFullPath(binFolder);
+            ModuleLoadContext? context;
+            lock (Gate)
+            {
+                if (!ByFolder.TryGetValue(folder, out context))
+                {
+                    context = new ModuleLoadContext(folder);
+                    ByFolder.Add(folder, context);
+                }
+            }
+
+            return context.LoadFromAssemblyName(new AssemblyName(CmdletAssemblyName));
         }
 
         protected override Assembly? Load(AssemblyName assemblyName)
         {
             string? name = assemblyName.Name;
-            if (name is null || !_privateAssemblies.Contains(name))
+            if (name is null || !_privateAssemblies.TryGetValue(name, out string? path))
             {
                 return null;
             }
@@ -60,14 +80,14 @@ namespace AgentMetrics.PowerShell.Loading
                 }
             }
 
-            return LoadFromAssemblyPath(Path.Combine(_folder, name + ".dll"));
+            return LoadFromAssemblyPath(path);
         }
 
         protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
         {
             if (unmanagedDllName.IndexOf("e_sqlite3", StringComparison.OrdinalIgnoreCase) >= 0)
             {
-                string path = NativePlatform.SqlitePath(_folder);
+                string path = NativePlatform.SqlitePath(_dependencyFolder);
                 if (File.Exists(path))
                 {
                     return LoadUnmanagedDllFromPath(path);

@@ -12,7 +12,7 @@ namespace AgentMetrics.Module.Tests
     public class ModuleManifestTests
     {
         [Fact]
-        public void CoreAndItsDependenciesLoadInTheModulesPrivateLoadContext()
+        public void TheCmdletsCoreAndTheirDependenciesLoadInTheInstalledCopysOwnLoadContext()
         {
             using var scratch = new AgentMetrics.Tests.Shared.ScratchFolder();
             using var ps = new PowerShellSession();
@@ -21,10 +21,27 @@ namespace AgentMetrics.Module.Tests
             var names = ps.Run(@"
                 $null = Import-AgentHistory -LiteralPath $args[1] -Warehouse $args[0] -WarningAction SilentlyContinue
                 $info = Get-AgentWarehouse -Warehouse $args[0]
-                [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($info.GetType().Assembly).Name
+                $cmdlets = (Get-Command Get-AgentWarehouse).ImplementingType.Assembly
                 $sqlite = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.Data.Sqlite' }
-                $sqlite | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }", scratch.File("w.db"), AgentMetrics.Tests.Shared.Fixtures.AgentHome).ThrowIfFailed().Output.Select(o => o.BaseObject.ToString()).ToArray();
-            Assert.Equal(new[] { "AgentMetrics", "AgentMetrics" }, names);
+                @($cmdlets, $info.GetType().Assembly) + @($sqlite) | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }", scratch.File("w.db"), AgentMetrics.Tests.Shared.Fixtures.AgentHome).ThrowIfFailed().Output.Select(o => o.BaseObject.ToString()).ToArray();
+            string context = "AgentMetrics " + Path.Combine(Path.GetFullPath(BuildPaths.StagedModule), "bin");
+            Assert.Equal(new[] { context, context, context }, names);
+        }
+
+        [Fact]
+        public void TheRootModuleIsTheScriptThatLoadsTheCmdletsAndExportsThemUnderAgentMetrics()
+        {
+            using var ps = new PowerShellSession();
+            var rows = ps.Run(@"
+                $module = Get-Module AgentMetrics
+                ""$($module.ModuleType)|$([System.IO.Path]::GetFileName($module.Path))""
+                Get-Command -Module AgentMetrics | ForEach-Object { ""$($_.Name)|$($_.Source)"" }").ThrowIfFailed().Output.Select(o => o.BaseObject.ToString()).ToArray();
+            string manifest = File.ReadAllText(PowerShellSession.ManifestPath);
+            Assert.Equal("Script|AgentMetrics.psm1", rows[0]);
+            string cmdletsToExport = System.Text.RegularExpressions.Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value;
+            string[] declared = System.Text.RegularExpressions.Regex.Matches(cmdletsToExport, "'([^']+)'").Select(m => m.Groups[1].Value + "|AgentMetrics").OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            Assert.NotEmpty(declared);
+            Assert.Equal(declared, rows.Skip(1).OrderBy(n => n, StringComparer.Ordinal).ToArray());
         }
 
         [Fact]

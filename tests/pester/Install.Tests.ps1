@@ -18,14 +18,26 @@ BeforeAll {
     if ($package.ExitCode -ne 0) { throw "build.ps1 -Task Package failed: $($package.Error)" }
     $script:ReleasePackage = Join-Path $ReleasePackages "AgentMetrics.$Version.nupkg"
 
-    # The next release: the same module with ModuleVersion bumped, published with Publish-PSResource.
+    # The next release, built from these sources with the version bumped, as a maintainer releases it: its
+    # assemblies carry the newer version too, so a session that updates must load a second
+    # AgentMetrics.PowerShell beside the first. Built in a copy of the sources (bin/ and obj/ left out), so
+    # nothing of the build under test changes; published with Publish-PSResource.
+    $source = Join-Path $TestDrive 'newer-source'
+    $sourceFiles = @('src/AgentMetrics.Core', 'src/AgentMetrics.PowerShell', 'src/AgentMetrics.PowerShell.LoadContext', 'formats', 'pricing', 'module' |
+            ForEach-Object { Get-ChildItem -LiteralPath (Join-Path $RepoRoot $_) -File -Recurse } |
+            Where-Object { $_.FullName.Substring($RepoRoot.Length) -notmatch '[\\/](bin|obj)[\\/]' }) +
+        @('AgentMetrics.psd1', 'Directory.Build.props', 'Directory.Packages.props' | ForEach-Object { Get-Item -LiteralPath (Join-Path $RepoRoot $_) })
+    foreach ($file in $sourceFiles) {
+        $destination = Join-Path $source $file.FullName.Substring($RepoRoot.Length)
+        $null = New-Item -ItemType Directory -Path (Split-Path $destination) -Force
+        Copy-Item -LiteralPath $file.FullName -Destination $destination
+    }
+    $build = & dotnet build (Join-Path $source 'src/AgentMetrics.PowerShell/AgentMetrics.PowerShell.csproj') -c Release "-p:AgentMetricsVersion=$NewerVersion" 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "Building version $NewerVersion failed:`n$($build -join "`n")" }
     $script:NewerPackages = Join-Path $TestDrive 'newer'
     $stage = Join-Path $TestDrive 'newer-stage/AgentMetrics'
     $null = New-Item -ItemType Directory -Path $stage, $NewerPackages -Force
-    Copy-Item -Path (Join-Path (Get-StagedModuleDirectory) '*') -Destination $stage -Recurse
-    $manifest = Join-Path $stage 'AgentMetrics.psd1'
-    $text = Get-Content -LiteralPath $manifest -Raw
-    Set-Content -LiteralPath $manifest -Value ($text -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$NewerVersion'") -NoNewline
+    Copy-Item -Path (Join-Path $source "out/AgentMetrics/$NewerVersion/*") -Destination $stage -Recurse
 
     function New-ScratchHome([string] $Name) {
         $path = Join-Path $TestDrive $Name
@@ -186,9 +198,8 @@ Get-AgentSession -Since 7d | ConvertTo-Json | Set-Content -LiteralPath (Join-Pat
         $script:Use = Get-Content -LiteralPath (Join-Path $Output 'use.json') -Raw | ConvertFrom-Json
 
         # 3. In one session: Remove-Module and Import-Module again (as after changing a setting), then a
-        #    newer release reaches the repository and the user updates. The session keeps the version it
-        #    loaded: .NET cannot load a second AgentMetrics.PowerShell.dll of another version beside the
-        #    first ('Assembly with same name is already loaded'), so the newer one is for the next session.
+        #    newer release reaches the repository, the user updates, removes the module and imports the newer
+        #    one, whose cmdlets import into a warehouse of their own and query it.
         Copy-Item -LiteralPath $NewerPackage -Destination $Repository
         $script:UpdateRun = Invoke-ScratchPwsh $UserHome -Script @"
 `$ErrorActionPreference = 'Stop'
@@ -204,6 +215,16 @@ Import-Module AgentMetrics
 $Update
 $Installed | ForEach-Object { "installed=`$_" }
 "available=`$((Get-Module AgentMetrics -ListAvailable | Sort-Object Version -Descending | Select-Object -First 1).Version)"
+Remove-Module AgentMetrics
+Import-Module AgentMetrics
+"updated=`$((Get-Module AgentMetrics).Version)|`$((Get-Module AgentMetrics).ModuleBase)"
+"loadedAfterUpdate=`$(@(Get-Module AgentMetrics).Count)"
+`$running = (Get-Command Get-AgentSession).ImplementingType.Assembly
+"runningCmdlets=`$(`$running.GetName().Version)|`$(`$running.Location)"
+`$warehouse = Join-Path `$HOME 'updated.db'
+"updatedImported=`$((@(Import-AgentHistory -Warehouse `$warehouse) | Measure-Object RequestsAdded -Sum).Sum)"
+"updatedSessions=`$(@(Get-AgentSession -Since 7d -Warehouse `$warehouse).Count)"
+"updatedDefaultSessions=`$(@(Get-AgentSession -Since 7d).Count)"
 "@
 
         # 4. The next new session gets the newer version by name.
@@ -282,6 +303,18 @@ Import-Module AgentMetrics -ErrorAction Stop
         $UpdateRun.Output | Should -Match "(?m)^installed=$([regex]::Escape($NewerVersion))\|"
         $UpdateRun.Output | Should -Match "(?m)^available=$([regex]::Escape($NewerVersion))\s*$"
         Join-Path $ModulePath "AgentMetrics/$NewerVersion/AgentMetrics.psd1" | Should -Exist
+    }
+
+    It 'runs the newer version after Update-Module, Remove-Module and Import-Module in the same session' {
+        $newerBase = Join-Path $ModulePath "AgentMetrics/$NewerVersion"
+        $UpdateRun.Output | Should -Match ("(?m)^updated={0}\|{1}\s*$" -f [regex]::Escape($NewerVersion), [regex]::Escape($newerBase))
+        $UpdateRun.Output | Should -Match '(?m)^loadedAfterUpdate=1\s*$'
+        # The cmdlets that run are the newer build's own, from the newer copy's folder.
+        $UpdateRun.Output | Should -Match ("(?m)^runningCmdlets={0}\|{1}\s*$" -f [regex]::Escape(([version] "$NewerVersion.0").ToString()), [regex]::Escape((Join-Path $newerBase 'bin/AgentMetrics.PowerShell.dll')))
+        # And they work: a new warehouse from ~/.claude, then the one the older version filled.
+        $UpdateRun.Output | Should -Match "(?m)^updatedImported=$($Responses.Count)\s*$"
+        $UpdateRun.Output | Should -Match "(?m)^updatedSessions=$($RecentSessions.Count)\s*$"
+        $UpdateRun.Output | Should -Match "(?m)^updatedDefaultSessions=$($RecentSessions.Count)\s*$"
     }
 
     It 'gives a new session the newer version by name, with the same warehouse' {

@@ -22,7 +22,9 @@ Describe 'The AgentMetrics manifest' {
     It 'runs on Windows PowerShell 5.1 and PowerShell 7 alike' {
         $Manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $Manifest.PowerShellVersion | Should -Be '5.1'
-        $Manifest.RootModule | Should -Be 'bin/AgentMetrics.PowerShell.dll'
+        # A script root module: it loads the cmdlet assembly into this copy's own load context (PowerShell 7)
+        # or directly (Windows PowerShell), and re-exports the cmdlets under AgentMetrics.
+        $Manifest.RootModule | Should -Be 'AgentMetrics.psm1'
         # Dependencies load privately on import; RequiredAssemblies would load them into the shared context.
         $Manifest.ContainsKey('RequiredAssemblies') | Should -BeFalse
     }
@@ -40,7 +42,11 @@ Describe 'What the module exports' {
     It 'exports exactly CmdletsToExport, which are exactly its [Cmdlet] classes' {
         $declared = @($Manifest.CmdletsToExport | Sort-Object)
         $exported = @(Get-Command -Module AgentMetrics | ForEach-Object Name | Sort-Object)
-        $implemented = @($Module.ImplementingAssembly.GetTypes() |
+        # Found under the module users imported, not under the nested assembly module's name.
+        @(Get-Command -Module AgentMetrics | Where-Object Source -NE 'AgentMetrics') | Should -BeNullOrEmpty
+        $cmdletAssembly = @($Module.NestedModules | Where-Object ModuleType -EQ 'Binary')[0].ImplementingAssembly
+        $cmdletAssembly.Location | Should -Be (Join-Path $Module.ModuleBase 'bin/AgentMetrics.PowerShell.dll')
+        $implemented = @($cmdletAssembly.GetTypes() |
                 ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
                 ForEach-Object { "$($_.VerbName)-$($_.NounName)" } | Sort-Object)
 
@@ -99,5 +105,23 @@ $versions = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetNa
         # Both copies loaded side by side: the other module's 13.x and ours.
         $ours = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $Module.ModuleBase 'bin/Dependencies/YamlDotNet.dll')).Version.Major
         $run.Output | Should -Match "yaml=13,$ours"
+    }
+
+    It 'gives runspaces that import at once one copy of its types, loaded from its own folder' {
+        # ForEach-Object -Parallel imports in several runspaces at the same moment; objects pass between them.
+        $run = Invoke-Pwsh -Script @'
+$ErrorActionPreference = 'Stop'
+$types = 1..6 | ForEach-Object -ThrottleLimit 6 -Parallel { Import-Module AgentMetrics; (Get-Command Get-AgentSession).ImplementingType }
+"types=$($types.Count)"
+"same=$(@($types | Where-Object { [object]::ReferenceEquals($_, $types[0]) }).Count)"
+"location=$($types[0].Assembly.Location)"
+"contexts=$(@([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -Like 'AgentMetrics *').Count)"
+'@
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        $run.Output | Should -Match '(?m)^types=6\s*$'
+        $run.Output | Should -Match '(?m)^same=6\s*$'
+        $run.Output | Should -Match ("(?m)^location={0}\s*$" -f [regex]::Escape((Join-Path $Module.ModuleBase 'bin/AgentMetrics.PowerShell.dll')))
+        # The loader and the module's own context, once.
+        $run.Output | Should -Match '(?m)^contexts=2\s*$'
     }
 }

@@ -263,8 +263,12 @@ Describe 'A heavy history' {
     }
 
     It 'keeps a heavy import and a long session whole at <Width> columns' -ForEach @(@{ Width = 80; Suffix = $null }, @{ Width = 120; Suffix = '#Wide' }) {
-        $import = New-Object -TypeName $ImportResultType.AssemblyQualifiedName -Property @{ Source = 'LlmTelemetry'; FilesSeen = 48000; FilesRead = 47000; LinesRead = 95000000; RequestsAdded = 8500000; DuplicatesDropped = 3200000; MalformedLines = 1200; Elapsed = [timespan]::FromSeconds(1234.5) }
-        $session = New-Object -TypeName $SessionType.AssemblyQualifiedName -Property @{ Start = [datetime] '2026-11-02 09:15'; Requests = 45000; TotalTokens = 9800000000; CostUsd = 8765.43; UnpricedRequests = 120; Project = 'payments-service' }
+        # From the Type objects: AgentMetrics.Core lives in the module's own load context, where a type name
+        # (New-Object -TypeName) does not reach.
+        $import = $ImportResultType::new()
+        foreach ($pair in @{ Source = 'LlmTelemetry'; FilesSeen = 48000; FilesRead = 47000; LinesRead = 95000000; RequestsAdded = 8500000; DuplicatesDropped = 3200000; MalformedLines = 1200; Elapsed = [timespan]::FromSeconds(1234.5) }.GetEnumerator()) { $import.($pair.Key) = $pair.Value }
+        $session = $SessionType::new()
+        foreach ($pair in @{ Start = [datetime] '2026-11-02 09:15'; Requests = 45000; TotalTokens = 9800000000; CostUsd = 8765.43; UnpricedRequests = 120; Project = 'payments-service' }.GetEnumerator()) { $session.($pair.Key) = $pair.Value }
         foreach ($case in @{ Object = $import; Values = '48,000', '95,000,000', '8,500,000', '3,200,000', '1,200' }, @{ Object = $session; Values = '45,000', '9,800,000,000', ('{0:N2}*' -f 8765.43), '120' }) {
             # At 120 under the wide default's type name, as the cmdlets name them for a display that wide.
             if ($Suffix) { $case.Object.PSObject.TypeNames.Insert(0, $case.Object.GetType().FullName + $Suffix) }

@@ -7,11 +7,11 @@ using System.Runtime.InteropServices;
 namespace AgentMetrics.PowerShell.Loading
 {
     /// <summary>
-    /// Makes bin/Dependencies reachable for this module only. In PowerShell 7 every third-party assembly
-    /// (YamlDotNet, Microsoft.Data.Sqlite, SQLitePCLRaw) and our Core library load into a private
-    /// AssemblyLoadContext, so another module's YamlDotNet can neither break us nor be broken by us.
-    /// Windows PowerShell has no load contexts: there we resolve from the same folder and preload the
-    /// native SQLite library by full path, since .NET Framework has no native-library resolver.
+    /// Makes bin/Dependencies reachable for this module. In PowerShell 7, AgentMetrics.psm1 loads this
+    /// assembly into the installed copy's own AssemblyLoadContext (AgentMetrics.PowerShell.LoadContext),
+    /// which already answers for AgentMetrics.Core, the third-party assemblies and native SQLite: nothing
+    /// to do here. Windows PowerShell has no load contexts: there we resolve from the same folder and
+    /// preload the native SQLite library by full path, since .NET Framework has no native-library resolver.
     /// </summary>
     internal static class DependencyLoader
     {
@@ -35,34 +35,26 @@ namespace AgentMetrics.PowerShell.Loading
                 }
 
                 _installed = true;
-                if (IsCoreClr)
-                {
-                    InstallLoadContext();
-                }
-                else
+                if (!IsCoreClr)
                 {
                     InstallDesktopResolver();
+                }
+                else if (IsInDefaultLoadContext())
+                {
+                    // Imported by path, around the manifest: the dependencies still resolve, only without
+                    // isolation from other modules' copies.
+                    InstallResolver();
                 }
             }
         }
 
-        private const string LoadContextAssembly = "AgentMetrics.PowerShell.LoadContext.dll";
-
-        // The load context lives in its own .NET 8 assembly (netstandard2.0 has no AssemblyLoadContext).
-        // Should it fail to load (an older runtime), the module still works, only without isolation.
-        private static void InstallLoadContext()
+        // netstandard2.0 cannot name AssemblyLoadContext; CoreCLR always has it.
+        private static bool IsInDefaultLoadContext()
         {
-            try
-            {
-                Assembly context = Assembly.LoadFrom(Path.Combine(BinFolder, LoadContextAssembly));
-                context.GetType("AgentMetrics.PowerShell.Loading.ModuleLoadContext", throwOnError: true)!
-                    .GetMethod("Register", BindingFlags.Public | BindingFlags.Static)!
-                    .Invoke(null, new object[] { DependencyFolder });
-            }
-            catch (Exception ex) when (ex is IOException || ex is BadImageFormatException || ex is TypeLoadException || ex is TargetInvocationException)
-            {
-                InstallResolver();
-            }
+            Type? contextType = Type.GetType("System.Runtime.Loader.AssemblyLoadContext, System.Runtime.Loader", throwOnError: false);
+            object? defaultContext = contextType?.GetProperty("Default", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
+            object? ours = contextType?.GetMethod("GetLoadContext", BindingFlags.Public | BindingFlags.Static)?.Invoke(null, new object[] { typeof(DependencyLoader).Assembly });
+            return ours is null || ReferenceEquals(ours, defaultContext);
         }
 
         private static void InstallResolver()

@@ -6,9 +6,10 @@ namespace AgentMetrics.PowerShell.Loading
 {
     /// <summary>
     /// Installs the dependency loader as soon as PowerShell imports the module. The assembly's module
-    /// initializer only runs when some of our code runs; until then, reflection over the cmdlet classes
-    /// (Get-Command -Syntax, CommandInfo.Parameters, Get-Help) meets [OutputType(typeof(Core type))] and
-    /// cannot resolve AgentMetrics.Core from PowerShell's own load context.
+    /// initializer only runs when some of our code runs; until then, on Windows PowerShell (or when the
+    /// assembly is imported by path), reflection over the cmdlet classes (Get-Command -Syntax,
+    /// CommandInfo.Parameters, Get-Help) meets [OutputType(typeof(Core type))] and cannot resolve
+    /// AgentMetrics.Core. Through AgentMetrics.psm1 on PowerShell 7 the module's own load context already does.
     /// </summary>
     public sealed class ModuleImportInitializer : IModuleAssemblyInitializer
     {
