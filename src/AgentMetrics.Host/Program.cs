@@ -83,6 +83,13 @@ Examples:
             // their assemblies, with manifests of pwsh's module names (written by the build), and import them
             // up front with AgentMetrics, so the executable needs no pwsh.
             state.ImportPSModule(StandardModules.Select(ModuleManifest).Append(moduleManifest).ToArray());
+            // On Windows an engine with no powershell.config.json beside it starts Restricted, which refuses module
+            // scripts (our AgentMetrics.psm1) and format files; pwsh's installers ship RemoteSigned, and so do we.
+            // Elsewhere the engine refuses to set one (not supported). -ExecutionPolicy and Group Policy still win.
+            if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
+            {
+                state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.RemoteSigned;
+            }
 
             // A cron job must not depend on whoever's profile happens to be there, nor pay for loading it.
             string[] shellArgs = new[] { "-NoProfile" }.Concat(args).ToArray();
