@@ -12,6 +12,8 @@ if ($PSEdition -eq 'Core' -and [Environment]::Version.Major -ge 8) {
     # PowerShell 7.4+: each installed copy gets its own AssemblyLoadContext (see ModuleLoadContext). Its
     # code is loaded once per copy into a context named for that copy, so the loader of one version never
     # answers for another; a re-import of the same copy finds both contexts again and gets the same types.
+    # src/AgentMetrics.Host makes the same pair on a worker while its engine starts: keep this name and the
+    # lock below as they are there.
     $loaderName = "AgentMetrics loader $bin"
     # Runspaces can import at once (ForEach-Object -Parallel, a host's runspace pool): they must all find
     # one loader, or each would get its own copy of every type and objects could not pass between them.

@@ -3,7 +3,10 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using System.Threading.Tasks;
 using Microsoft.PowerShell;
 
 namespace AgentMetrics.Host
@@ -78,6 +81,9 @@ Examples:
                 PSStyle.Instance.OutputRendering = OutputRendering.PlainText;
             }
 
+            // The module's load contexts are made on a worker while the engine starts (PreloadModule).
+            Task.Run(() => PreloadModule(Path.GetDirectoryName(moduleManifest)!));
+
             var state = InitialSessionState.CreateDefault2();
             // The engine alone has the Core cmdlets; pwsh finds the rest as modules in $PSHOME/Modules. We carry
             // their assemblies, with manifests of pwsh's module names (written by the build), and import them
@@ -94,6 +100,45 @@ Examples:
             // A cron job must not depend on whoever's profile happens to be there, nor pay for loading it.
             string[] shellArgs = new[] { "-NoProfile" }.Concat(args).ToArray();
             return ConsoleShell.Start(state, $"AgentMetrics {moduleVersion} on PowerShell {PowerShellVersion}", Usage, shellArgs);
+        }
+
+        /// <summary>
+        /// AgentMetrics.psm1 gives each installed copy of the module a load context of its own and loads the
+        /// cmdlet assembly into it (so that Update-Module works within a session): 0.1-0.15 s of start-up, after
+        /// the engine's own. Done here on a worker, it overlaps the engine's start; the script then finds the
+        /// contexts by name under the same lock and reuses them. The loader context's name and the lock must stay
+        /// as AgentMetrics.psm1 has them (HostExecutableTests checks that no second pair is made). Failures are
+        /// left to the script, which reports them as the module's import errors.
+        /// </summary>
+        private static void PreloadModule(string moduleFolder)
+        {
+            try
+            {
+                string bin = Path.Combine(moduleFolder, "bin");
+                string loaderName = "AgentMetrics loader " + bin;
+                AssemblyLoadContext loader;
+                lock (string.Intern(loaderName))
+                {
+                    loader = AssemblyLoadContext.All.FirstOrDefault(context => context.Name == loaderName)
+                        ?? new AssemblyLoadContext(loaderName);
+                    if (!loader.Assemblies.Any())
+                    {
+                        loader.LoadFromAssemblyPath(Path.Combine(bin, "AgentMetrics.PowerShell.LoadContext.dll"));
+                    }
+                }
+
+                Assembly cmdlets = (Assembly)loader.Assemblies.First()
+                    .GetType("AgentMetrics.PowerShell.Loading.ModuleLoadContext", throwOnError: true)!
+                    .GetMethod("LoadCmdletAssembly", BindingFlags.Public | BindingFlags.Static)!
+                    .Invoke(null, new object[] { bin })!;
+                // PowerShell reads every exported type when it imports the assembly, Core's through the cmdlets'
+                // [OutputType]s: resolving them now loads Core and its dependencies meanwhile too.
+                _ = cmdlets.GetExportedTypes();
+            }
+            catch (Exception)
+            {
+                // Whatever failed here fails again, and is reported, when the engine imports the module.
+            }
         }
 
         private static readonly string[] StandardModules = { "Microsoft.PowerShell.Utility", "Microsoft.PowerShell.Management", "Microsoft.PowerShell.Security" };

@@ -28,6 +28,25 @@ namespace AgentMetrics.Module.Tests
         }
 
         [Fact]
+        public void TheModuleLoadsIntoOneLoadContextPairThatItsCmdletsRunIn()
+        {
+            // The executable makes the module's load contexts on a worker while the engine starts; the module's
+            // script must find and reuse them (a second pair would mean two copies of every type).
+            using var home = new ScratchFolder();
+            var result = HostProcess.Run(home, "-Command",
+                "@([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -like 'AgentMetrics*').Count; " +
+                "[System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Get-AgentCost).ImplementingType.Assembly).Name; " +
+                "(Get-AgentModelPrice claude-opus-4-5).Model");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            string[] lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Equal("2", lines[0]);
+            Assert.StartsWith("AgentMetrics ", lines[1]);
+            Assert.EndsWith("bin", lines[1]);
+            Assert.Equal("claude-opus-4-5", lines[2]);
+        }
+
+        [Fact]
         public void HelpPrintsUsageAndSucceeds()
         {
             using var home = new ScratchFolder();
