@@ -232,6 +232,27 @@ namespace AgentMetrics.Core.Tests
             AssertWarehouseShows(warehouse, parent, fork);
         }
 
+        /// <summary>The replay is its second, not the thousand milliseconds after its session_meta: a request stamped at the next second's first millisecond is the fork's own.</summary>
+        [Fact]
+        public void AnOwnRequestStampedInTheNextSecondCounts()
+        {
+            Rollout parent = Parent();
+            var fork = new Rollout("33a1f0c2-5b7e-4c1d-9e0f-6a2b3c4d5e6f", ForkTime, forkedFrom: parent.Id);
+            fork.Replay(parent, parent.TurnCount, ForkTime.AddMilliseconds(1), keepOriginalTimestamps: false);
+            DateTime nextSecond = new DateTime(ForkTime.Ticks - ForkTime.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc).AddSeconds(1);
+            fork.Think = TimeSpan.FromMilliseconds(150);
+            // The turn starts inside the replay's second (its turn_context and prompt are taken for replay: they count nothing).
+            fork.Turn(nextSecond - fork.Think, "quick one", new Call(null, 18000, 17024, 12, 0));
+            Assert.Equal(nextSecond, fork.Own.Single().At);
+            parent.WriteTo(Home);
+            fork.WriteTo(Home);
+
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+            Import(warehouse, Home);
+
+            AssertWarehouseShows(warehouse, parent, fork);
+        }
+
         private static IReadOnlyList<ImportResult> Import(Warehouse warehouse, params string[] paths) =>
             new HistoryImporter(warehouse).Import(new ImportOptions { Paths = paths }, new RecordingObserver(), CancellationToken.None);
 
