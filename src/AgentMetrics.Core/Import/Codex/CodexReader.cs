@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using AgentMetrics.Import.Claude;
+using AgentMetrics.Rules;
 
 namespace AgentMetrics.Import.Codex
 {
@@ -195,14 +196,20 @@ namespace AgentMetrics.Import.Codex
 
         private static void ReadSessionMeta(JsonElement payload, long? ts, RolloutState state)
         {
-            // The first session_meta is the rollout's own; a later one is a parent's, replayed into a fork.
+            // The first session_meta is the rollout's own; a later one naming another session is a parent's,
+            // heading the history a fork replays.
             if (state.SessionId is not null)
             {
+                if (payload.Str("id") != state.SessionId)
+                {
+                    state.Replay.ForeignSessionMeta(ts);
+                }
+
                 return;
             }
 
             state.SessionId = payload.Str("id");
-            state.MetaTs = payload.Timestamp("timestamp") ?? ts;
+            state.Replay.OwnStart = payload.Timestamp("timestamp") ?? ts;
             state.Cwd = payload.Str("cwd") ?? state.Cwd;
             state.ClientVersion = payload.Str("cli_version");
             state.GitBranch = payload.Obj("git")?.Str("branch");
@@ -213,12 +220,11 @@ namespace AgentMetrics.Import.Codex
         }
 
         /// <summary>
-        /// Whether a line belongs to history a fork or subagent replays from its parent at spawn. Codex writes
-        /// the replayed items with their original timestamps after the new rollout's own session_meta, so
-        /// anything stamped before that session_meta is the parent's past: its token_counts only set the
-        /// baseline (the parent's running total the fork continues from) and its tool calls are the parent's.
+        /// Whether a line belongs to history a fork or subagent replays from its parent at spawn (the rule is
+        /// <see cref="CodexReplay"/>): its token_counts only set the baseline (the parent's running total the fork
+        /// continues from) and its tool calls are the parent's.
         /// </summary>
-        private static bool IsReplay(long? ts, RolloutState state) => ts is long at && state.MetaTs is long meta && at < meta;
+        private static bool IsReplay(long? ts, RolloutState state) => state.Replay.IsReplayed(ts);
 
         private static void ReadResponseItem(JsonElement payload, long? ts, RolloutState state, ImportBatch batch)
         {
@@ -412,7 +418,8 @@ namespace AgentMetrics.Import.Codex
         {
             public string? SessionId { get; set; }
 
-            public long? MetaTs { get; set; }
+            /// <summary>Where the rollout's own history starts and whether a replay is still running.</summary>
+            public CodexReplay Replay { get; } = new CodexReplay();
 
             public string? Model { get; set; }
 
@@ -452,7 +459,8 @@ namespace AgentMetrics.Import.Codex
                 {
                     writer.WriteStartObject();
                     writer.WriteString("SessionId", SessionId);
-                    WriteNumber(writer, "MetaTs", MetaTs);
+                    WriteNumber(writer, "MetaTs", Replay.OwnStart);
+                    WriteNumber(writer, "ReplaySecond", Replay.OpenSecond);
                     writer.WriteString("Model", Model);
                     writer.WriteString("Cwd", Cwd);
                     writer.WriteString("GitBranch", GitBranch);
@@ -508,13 +516,14 @@ namespace AgentMetrics.Import.Codex
                 var state = new RolloutState
                 {
                     SessionId = root.Str("SessionId"),
-                    MetaTs = root.LongOrNull("MetaTs"),
                     Model = root.Str("Model"),
                     Cwd = root.Str("Cwd"),
                     GitBranch = root.Str("GitBranch"),
                     ClientVersion = root.Str("ClientVersion"),
                     IsSubagent = root.Bool("IsSubagent") ?? false,
                 };
+                state.Replay.OwnStart = root.LongOrNull("MetaTs");
+                state.Replay.OpenSecond = root.LongOrNull("ReplaySecond");
                 if (root.Obj("Total") is JsonElement total)
                 {
                     state.Total = new Usage { Input = total.Long("Input"), Cached = total.Long("Cached"), Output = total.Long("Output"), Reasoning = total.Long("Reasoning") };
