@@ -34,6 +34,13 @@ namespace AgentMetrics.Import
         public string? WorkingDirectory { get; set; }
 
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+        /// <summary>
+        /// The price book's long-context thresholds, which the rollup is banded by (see RollupMaintainer); asked for
+        /// only at the end of the import, so the caller can load the price book meanwhile. Null, or null returned:
+        /// the rollup keeps the thresholds it has.
+        /// </summary>
+        public Func<IReadOnlyCollection<long>?>? LongContextThresholds { get; set; }
     }
 
     /// <summary>Progress of an import over all its sources, reported synchronously on the importing thread.</summary>
@@ -137,7 +144,7 @@ namespace AgentMetrics.Import
             if (BulkLoad.Pending(_warehouse))
             {
                 observer.Verbose("An earlier first import stopped before it finished; building its indexes now.");
-                BulkLoad.Finish(_warehouse);
+                BulkLoad.Finish(_warehouse, options.LongContextThresholds?.Invoke());
             }
 
             var sources = new List<SourceImport>();
@@ -182,7 +189,7 @@ namespace AgentMetrics.Import
                     {
                         // Finished before counting: a first import that had to forget keys holds repeated copies
                         // until then, and its writer counted a call each time it appended one.
-                        Dictionary<string, long> repeatedCalls = FinishBulkLoad();
+                        Dictionary<string, long> repeatedCalls = FinishBulkLoad(options);
                         foreach (SourceImport source in sources)
                         {
                             if (repeatedCalls.TryGetValue(source.Reader.Source.ToString(), out long repeated))
@@ -213,12 +220,12 @@ namespace AgentMetrics.Import
             {
                 if (_bulk)
                 {
-                    FinishBulkLoad();
+                    FinishBulkLoad(options);
                 }
             }
 
             // Still under the import lock: the next reader finds the rollup current.
-            RollupMaintainer.Refresh(_warehouse);
+            RollupMaintainer.Refresh(_warehouse, options.LongContextThresholds?.Invoke());
             return sources.Select(s => s.Result).ToList();
         }
 
@@ -349,11 +356,11 @@ namespace AgentMetrics.Import
             }
         }
 
-        private Dictionary<string, long> FinishBulkLoad()
+        private Dictionary<string, long> FinishBulkLoad(ImportOptions options)
         {
             _bulk = false;
             ReleaseParsingMemory();
-            Dictionary<string, long> repeatedCalls = BulkLoad.Finish(_warehouse);
+            Dictionary<string, long> repeatedCalls = BulkLoad.Finish(_warehouse, options.LongContextThresholds?.Invoke());
             // The rollup's sums (tens of thousands of groups) are garbage now, left to a full collection that
             // would come only after whatever the caller runs next had grown the heap on top of them.
             ReleaseParsingMemory();

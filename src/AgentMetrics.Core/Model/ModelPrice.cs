@@ -71,8 +71,7 @@ namespace AgentMetrics
         }
 
         /// <summary>True when the request's prompt is strictly greater than the long-context threshold.</summary>
-        public bool IsLongContext(TokenUsage usage) =>
-            LongContextThreshold is long threshold && usage.Prompt > threshold;
+        public bool IsLongContext(TokenUsage usage) => Rules.LongContext.Exceeds(usage.Prompt, LongContextThreshold);
 
         /// <summary>True when <paramref name="at"/> falls inside [EffectiveFrom, EffectiveTo).</summary>
         public bool IsInEffectAt(DateTimeOffset at)

@@ -25,10 +25,14 @@ namespace AgentMetrics.Pricing
             Files = files;
             _byName = byName;
             Models = models;
+            LongContextThresholds = models.Where(p => p.LongContextThreshold.HasValue).Select(p => p.LongContextThreshold!.Value).Distinct().OrderBy(t => t).ToList();
         }
 
         /// <summary>Every price period of every model, sorted by provider, model and effective date.</summary>
         public IReadOnlyList<ModelPrice> Models { get; }
+
+        /// <summary>Every distinct long-context threshold of every model and period, ascending (what the rollup is banded by).</summary>
+        public IReadOnlyList<long> LongContextThresholds { get; }
 
         /// <summary>The YAML files this book was built from, in load order.</summary>
         public IReadOnlyList<string> Files { get; }

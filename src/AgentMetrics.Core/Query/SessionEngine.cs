@@ -17,7 +17,7 @@ namespace AgentMetrics.Query
             {
                 ReadTimingAndOrigins(warehouse, filter, idleThreshold, sessions);
                 ReadCounts(warehouse, filter, sessions);
-                return CostEngine.LoadSlices(warehouse, filter, new[] { CostGrouping.Session }, allKeys: true);
+                return CostEngine.LoadSlices(warehouse, filter, new[] { CostGrouping.Session }, prices.LongContextThresholds, allKeys: true).Slices;
             });
             foreach (UsageSlice slice in slices)
             {

@@ -87,8 +87,23 @@ namespace AgentMetrics.PowerShell.Commands
                 return;
             }
 
+            // The rollup is banded by the price book's long-context thresholds: read on a worker while the import runs.
+            var prices = UsageQueryCmdlet.LoadPricesMeanwhile();
+            AgentMetricsException? badPriceBook = null;
             var options = new ImportOptions
             {
+                LongContextThresholds = () =>
+                {
+                    try
+                    {
+                        return prices.GetAwaiter().GetResult().LongContextThresholds;
+                    }
+                    catch (AgentMetricsException ex)
+                    {
+                        badPriceBook = ex;
+                        return null;
+                    }
+                },
                 Sources = Source,
                 Paths = ParameterSetName == DefaultSet ? null : _paths,
                 Force = Force.IsPresent,
@@ -135,6 +150,10 @@ namespace AgentMetrics.PowerShell.Commands
             }
 
             WarnMalformed(results);
+            if (badPriceBook is not null)
+            {
+                WriteWarning($"The import is complete, but the price book could not be read, so cost queries may run slower until it is fixed and the next import: {badPriceBook.Message}");
+            }
 
             foreach (var result in results)
             {
