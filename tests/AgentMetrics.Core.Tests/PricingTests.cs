@@ -372,7 +372,7 @@ models:
                 "Model", "Provider", "Aliases", "EffectiveFrom", "EffectiveTo", "InputPerMTok", "OutputPerMTok",
                 "CacheWrite5mPerMTok", "CacheWrite1hPerMTok", "CacheReadPerMTok", "LongContextThreshold",
                 "LongContextInputPerMTok", "LongContextOutputPerMTok", "LongContextCacheWrite5mPerMTok",
-                "LongContextCacheWrite1hPerMTok", "LongContextCacheReadPerMTok", "WebSearchPer1K", "Source", "PriceBookFile",
+                "LongContextCacheWrite1hPerMTok", "LongContextCacheReadPerMTok", "WebSearchPer1K", "Source", "PriceBookFile", "AssumedFor",
             };
             Assert.Equal(expected, typeof(ModelPrice).GetProperties().Select(p => p.Name).ToArray());
         }

@@ -20,9 +20,10 @@ namespace AgentMetrics.Pricing
 
         private readonly Dictionary<string, PriceBookModel> _byName;
 
-        private PriceBook(IReadOnlyList<string> files, Dictionary<string, PriceBookModel> byName, IReadOnlyList<ModelPrice> models)
+        private PriceBook(IReadOnlyList<string> files, Dictionary<string, PriceBookModel> byName, IReadOnlyList<ModelPrice> models, IReadOnlyList<ModelAssumption> assumptions)
         {
             Files = files;
+            Assumptions = assumptions;
             _byName = byName;
             Models = models;
             LongContextThresholds = models.Where(p => p.LongContextThreshold.HasValue).Select(p => p.LongContextThreshold!.Value).Distinct().OrderBy(t => t).ToList();
@@ -33,6 +34,9 @@ namespace AgentMetrics.Pricing
 
         /// <summary>Every distinct long-context threshold of every model and period, ascending (what the rollup is banded by).</summary>
         public IReadOnlyList<long> LongContextThresholds { get; }
+
+        /// <summary>Which model to price requests that name none as: the user's override first, then in file order.</summary>
+        public IReadOnlyList<ModelAssumption> Assumptions { get; }
 
         /// <summary>The YAML files this book was built from, in load order.</summary>
         public IReadOnlyList<string> Files { get; }
@@ -107,6 +111,20 @@ namespace AgentMetrics.Pricing
             return entry.Periods.FirstOrDefault(p => p.IsInEffectAt(at));
         }
 
+        /// <summary>The model to price a request of <paramref name="source"/> that names none as; null when the book says none.</summary>
+        public string? AssumedModel(string? source, string? clientVersion)
+        {
+            foreach (ModelAssumption assumption in Assumptions)
+            {
+                if (assumption.AppliesTo(source, clientVersion))
+                {
+                    return assumption.Model;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The price period of every model in effect at <paramref name="at"/>.</summary>
         public IReadOnlyList<ModelPrice> InEffectAt(DateTimeOffset at) => Models.Where(p => p.IsInEffectAt(at)).ToList();
 
@@ -114,9 +132,11 @@ namespace AgentMetrics.Pricing
         {
             var byId = new Dictionary<string, PriceBookModel>(StringComparer.OrdinalIgnoreCase);
             var order = new List<string>();
+            var assumptions = new List<ModelAssumption>();
             foreach (string file in files)
             {
-                foreach (PriceBookModel model in PriceBookReader.Read(file))
+                var fileAssumptions = new List<ModelAssumption>();
+                foreach (PriceBookModel model in PriceBookReader.Read(file, fileAssumptions))
                 {
                     if (!byId.ContainsKey(model.Id))
                     {
@@ -131,6 +151,9 @@ namespace AgentMetrics.Pricing
 
                     byId[model.Id] = model;
                 }
+
+                // A later file (the user's override) is asked first.
+                assumptions.InsertRange(0, fileAssumptions);
             }
 
             var byName = new Dictionary<string, PriceBookModel>(StringComparer.OrdinalIgnoreCase);
@@ -143,13 +166,30 @@ namespace AgentMetrics.Pricing
                 }
             }
 
+            foreach (ModelAssumption assumption in assumptions)
+            {
+                if (!byName.ContainsKey(assumption.Model))
+                {
+                    throw PriceBookReader.Invalid(assumption.PriceBookFile, assumption.Line, 1, $"'assume' names the model '{assumption.Model}', which no price book file declares; give the id or an alias of a priced model.");
+                }
+            }
+
+            foreach (var group in assumptions.GroupBy(a => byName[a.Model]))
+            {
+                string assumedFor = string.Join("; ", group.Select(a => a.Describe()));
+                foreach (ModelPrice period in group.Key.Periods)
+                {
+                    period.AssumedFor = assumedFor;
+                }
+            }
+
             var models = byId.Values
                 .SelectMany(m => m.Periods)
                 .OrderBy(p => p.Provider, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(p => p.Model, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(p => p.EffectiveFrom ?? DateTime.MinValue)
                 .ToList();
-            return new PriceBook(files, byName, models);
+            return new PriceBook(files, byName, models, assumptions);
         }
 
         private static string CacheKey(IReadOnlyList<string> files) =>

@@ -194,13 +194,13 @@ namespace AgentMetrics.Query
                     ? $@"
 SELECT {keyList}, bucket, prompt_above,
        sum(requests), sum(input_tokens), sum(output_tokens), sum(cache_write_5m), sum(cache_write_1h), sum(cache_read),
-       sum(reasoning_tokens), sum(web_searches), sum(reported_cost)
+       sum(reasoning_tokens), sum(web_searches), sum(reported_cost), client_version
 FROM usage_rollup
 {where}{buckets}
-GROUP BY {keyList}, bucket, prompt_above;"
+GROUP BY {keyList}, bucket, prompt_above, client_version;"
                     : $@"
 SELECT {keyList}, bucket, prompt_above,
-       requests, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, NULL
+       requests, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, NULL, client_version
 FROM usage_rollup
 {where}{buckets};";
             }
@@ -210,10 +210,10 @@ FROM usage_rollup
 SELECT {keyList}, ts / {UsageSlice.BucketMs} AS bucket,
        {bands.FloorSql()} AS prompt_above,
        count(*), sum(input_tokens), sum(output_tokens), sum(cache_write_5m), sum(cache_write_1h), sum(cache_read),
-       sum(reasoning_tokens), sum(web_searches), sum(reported_cost)
+       sum(reasoning_tokens), sum(web_searches), sum(reported_cost), {ModelessClientVersion.Sql()} AS modeless_version
 FROM requests
 {where} AND is_synthetic = 0
-GROUP BY {keyList}, bucket, prompt_above;";
+GROUP BY {keyList}, bucket, prompt_above, modeless_version;";
             }
 
             var slices = new List<UsageSlice>();
@@ -256,6 +256,7 @@ GROUP BY {keyList}, bucket, prompt_above;";
                     Reasoning = reader.Int64(k + 8),
                     WebSearches = reader.Int64(k + 9),
                     ReportedCost = reader.NullableDouble(k + 10),
+                    ClientVersion = Text(k + 11),
                 };
                 int column = 2;
                 if (keys.Project)
@@ -301,7 +302,8 @@ GROUP BY {keyList}, bucket, prompt_above;";
                     rows[key] = row;
                 }
 
-                Add(row, slice, pricer.Price(slice));
+                decimal? cost = pricer.Price(slice, out string? assumed);
+                Add(row, slice, cost, assumed);
                 row.Slices.Add(slice);
             }
 
@@ -317,8 +319,15 @@ GROUP BY {keyList}, bucket, prompt_above;";
             return new CostResult(ordered, pricer.Unpriced);
         }
 
-        internal static void Add(CostSummary row, UsageSlice slice, decimal? cost)
+        internal static void Add(CostSummary row, UsageSlice slice, decimal? cost, string? assumedModel = null)
         {
+            if (assumedModel is not null)
+            {
+                row.AssumedRequests += slice.Requests;
+                row.AssumedModel = row.AssumedModel is null ? assumedModel
+                    : string.Join(", ", row.AssumedModel.Split(new[] { ", " }, StringSplitOptions.None).Append(assumedModel).Distinct().OrderBy(m => m, StringComparer.Ordinal));
+            }
+
             row.Requests += slice.Requests;
             row.InputTokens += slice.Input;
             row.OutputTokens += slice.Output;
@@ -428,6 +437,7 @@ GROUP BY {keyList}, bucket, prompt_above;";
         {
             private readonly PriceBook _prices;
             private readonly Dictionary<(string, long), ModelPrice?> _cache = new Dictionary<(string, long), ModelPrice?>();
+            private readonly Dictionary<(string?, string?), string?> _assumed = new Dictionary<(string?, string?), string?>();
 
             public SlicePricer(PriceBook prices)
             {
@@ -436,24 +446,40 @@ GROUP BY {keyList}, bucket, prompt_above;";
 
             public SortedSet<string> Unpriced { get; } = new SortedSet<string>(StringComparer.Ordinal);
 
-            public decimal? Price(UsageSlice slice)
+            /// <summary>The slice's cost, or null when unpriced; <paramref name="assumed"/>: the model it was priced as when it names none.</summary>
+            public decimal? Price(UsageSlice slice, out string? assumed)
             {
-                if (slice.Model is null)
+                string? model = slice.Model;
+                assumed = null;
+                if (model is null)
+                {
+                    var key = (slice.Source, slice.ClientVersion);
+                    if (!_assumed.TryGetValue(key, out assumed))
+                    {
+                        assumed = _prices.AssumedModel(slice.Source, slice.ClientVersion);
+                        _assumed[key] = assumed;
+                    }
+
+                    model = assumed;
+                }
+
+                if (model is null)
                 {
                     Unpriced.Add("(no model)");
                     return null;
                 }
 
                 long day = slice.StartMs / 86_400_000;
-                if (!_cache.TryGetValue((slice.Model, day), out ModelPrice? price))
+                if (!_cache.TryGetValue((model, day), out ModelPrice? price))
                 {
-                    price = _prices.Find(slice.Model, Util.TimeUtil.FromUnixMs(slice.StartMs));
-                    _cache[(slice.Model, day)] = price;
+                    price = _prices.Find(model, Util.TimeUtil.FromUnixMs(slice.StartMs));
+                    _cache[(model, day)] = price;
                 }
 
                 if (price is null)
                 {
-                    Unpriced.Add(slice.Model);
+                    Unpriced.Add(slice.Model ?? "(no model)");
+                    assumed = null;
                     return null;
                 }
 

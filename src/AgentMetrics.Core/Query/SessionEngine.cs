@@ -44,6 +44,8 @@ namespace AgentMetrics.Query
                     session.TotalTokens = row.TotalTokens;
                     session.CostUsd = row.CostUsd;
                     session.UnpricedRequests = row.UnpricedRequests;
+                    session.AssumedModel = row.AssumedModel;
+                    session.AssumedRequests = row.AssumedRequests;
                     // Claude Code reports per session (cost-state, read above); telemetry stores per request.
                     if (session.Source != nameof(AgentSource.Claude) && row.ReportedCostUsd.HasValue)
                     {

@@ -34,6 +34,9 @@ namespace AgentMetrics.Query
         public long WebSearches;
         public double? ReportedCost;
 
+        /// <summary>The client version of requests that name no model (see Rules.ModelessClientVersion); null otherwise.</summary>
+        public string? ClientVersion;
+
         public long StartMs => Bucket * BucketMs;
     }
 }

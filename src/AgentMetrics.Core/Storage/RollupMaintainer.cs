@@ -27,27 +27,27 @@ namespace AgentMetrics.Storage
         private static string RefreshSql(PromptBands bands) => @"
 DELETE FROM usage_rollup WHERE bucket IN (SELECT bucket FROM rollup_dirty);
 INSERT INTO usage_rollup (source, model, project, project_path, git_branch, agent, bucket, prompt_above, requests,
-    input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, reported_cost)
+    input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, reported_cost, client_version)
 SELECT r.source, r.model, r.project, r.project_path, r.git_branch, r.agent, r.ts / $bucketMs,
        " + bands.FloorSql("r.") + @",
        count(*), sum(r.input_tokens), sum(r.output_tokens), sum(r.cache_write_5m), sum(r.cache_write_1h), sum(r.cache_read),
-       sum(r.reasoning_tokens), sum(r.web_searches), sum(r.reported_cost)
+       sum(r.reasoning_tokens), sum(r.web_searches), sum(r.reported_cost), " + ModelessClientVersion.Sql("r.") + @"
 FROM rollup_dirty d
 CROSS JOIN requests r INDEXED BY requests_ts -- dirty buckets outside, one time range each: without statistics
 -- the planner would rather build a throw-away index on is_synthetic and scan it per bucket.
 WHERE r.is_synthetic = 0 AND r.ts >= d.bucket * $bucketMs AND r.ts < (d.bucket + 1) * $bucketMs
-GROUP BY r.source, r.model, r.project, r.project_path, r.git_branch, r.agent, r.ts / $bucketMs, 8;
+GROUP BY r.source, r.model, r.project, r.project_path, r.git_branch, r.agent, r.ts / $bucketMs, 8, 18;
 DELETE FROM rollup_dirty;";
 
         private const string RequestsToSumSql = @"
 SELECT source, model, project, project_path, git_branch, agent, ts, input_tokens, output_tokens, cache_write_5m, cache_write_1h,
-       cache_read, reasoning_tokens, web_searches
+       cache_read, reasoning_tokens, web_searches, client_version
 FROM requests WHERE is_synthetic = 0;";
 
         private const string InsertRollupSql = @"
 INSERT INTO usage_rollup (source, model, project, project_path, git_branch, agent, bucket, prompt_above, requests,
-    input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, reported_cost)
-VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $above, $requests, $input, $output, $cw5m, $cw1h, $read, $reasoning, $web, NULL);";
+    input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, reported_cost, client_version)
+VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $above, $requests, $input, $output, $cw5m, $cw1h, $read, $reasoning, $web, NULL, $version);";
 
         /// <summary>
         /// Sums every request by rollup group in one pass over the table, grouped in a hash table: about half
@@ -88,8 +88,10 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $above, $req
             while (reader.Read())
             {
                 long input = reader.GetInt64(7), output = reader.GetInt64(8), cw5m = reader.GetInt64(9), cw1h = reader.GetInt64(10), cacheRead = reader.GetInt64(11);
-                var key = (Name(reader, 0), Name(reader, 1), Name(reader, 2), Name(reader, 3), Name(reader, 4), Name(reader, 5),
-                    reader.GetInt64(6) / UsageSlice.BucketMs, bands.FloorOf(LongContext.Prompt(input, cw5m, cw1h, cacheRead)));
+                string? model = Name(reader, 1);
+                var key = (Name(reader, 0), model, Name(reader, 2), Name(reader, 3), Name(reader, 4), Name(reader, 5),
+                    reader.GetInt64(6) / UsageSlice.BucketMs, bands.FloorOf(LongContext.Prompt(input, cw5m, cw1h, cacheRead)),
+                    ModelessClientVersion.Of(model, Name(reader, 14)));
                 if (!groups.TryGetValue(key, out long[]? sums))
                 {
                     groups[key] = sums = new long[8];
@@ -134,14 +136,14 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $above, $req
 
             // Bound by position on the connection's handle: through ADO.NET each of ~20,000 rows cost ~5 µs of
             // parameter bookkeeping, ~0.1 s at the very end of a first import where nothing else runs.
-            string[] parameterNames = { "$source", "$model", "$project", "$path", "$branch", "$agent", "$bucket", "$above", "$requests", "$input", "$output", "$cw5m", "$cw1h", "$read", "$reasoning", "$web" };
+            string[] parameterNames = { "$source", "$model", "$project", "$path", "$branch", "$agent", "$bucket", "$above", "$requests", "$input", "$output", "$cw5m", "$cw1h", "$read", "$reasoning", "$web", "$version" };
             using var insert = new PreparedStatement(warehouse.Connection, InsertRollupSql, parameterNames);
             var values = new object?[parameterNames.Length];
             // In bucket order: a refresh later deletes and re-sums whole buckets, and a bucket whose rows share
             // a page or two costs that many pages rather than one per row (an append's log was 7 % rollup pages).
             foreach (var pair in sums.OrderBy(pair => pair.Key.Bucket))
             {
-                var (source, model, project, path, branch, agent, bucket, promptAbove) = pair.Key;
+                var (source, model, project, path, branch, agent, bucket, promptAbove, clientVersion) = pair.Key;
                 values[0] = source;
                 values[1] = model;
                 values[2] = project;
@@ -154,6 +156,8 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $above, $req
                 {
                     values[8 + i] = pair.Value[i];
                 }
+
+                values[16] = clientVersion;
 
                 insert.Execute(values);
             }
@@ -221,7 +225,7 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $above, $req
     }
 
     /// <summary>Rollup sums per group: requests, input, output, 5m and 1h cache writes, cache reads, reasoning, web searches.</summary>
-    internal sealed class RollupSums : Dictionary<(string? Source, string? Model, string? Project, string? ProjectPath, string? GitBranch, string? Agent, long Bucket, long PromptAbove), long[]>
+    internal sealed class RollupSums : Dictionary<(string? Source, string? Model, string? Project, string? ProjectPath, string? GitBranch, string? Agent, long Bucket, long PromptAbove, string? ModelessClientVersion), long[]>
     {
     }
 }
