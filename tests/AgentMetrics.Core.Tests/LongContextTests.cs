@@ -117,6 +117,33 @@ models:
             AssertPricedByOwnThreshold(warehouse, Shipped);
         }
 
+        [Fact]
+        public void AnImportReadsThePriceBookOnlyWhenItsFilesChanged()
+        {
+            WriteHistory();
+            using var warehouse = Warehouse.Open(_scratch.File("w.db"));
+            int asked = 0;
+            IReadOnlyCollection<long> Thresholds()
+            {
+                asked++;
+                return Shipped.LongContextThresholds;
+            }
+
+            void ImportWith(string fingerprint) => new HistoryImporter(warehouse).Import(
+                new ImportOptions { Paths = new[] { _scratch.File("home") }, LongContextThresholds = Thresholds, PriceBookFingerprint = fingerprint },
+                new RecordingObserver(),
+                CancellationToken.None);
+
+            ImportWith("book 1");
+            int first = asked;
+            Assert.True(first >= 1);
+            ImportWith("book 1");
+            Assert.Equal(first, asked);
+            ImportWith("book 2");
+            Assert.Equal(first + 1, asked);
+            Assert.True(RollupMaintainer.Bands(warehouse).Covers(Shipped.LongContextThresholds));
+        }
+
         private static void AssertPricedByOwnThreshold(Warehouse warehouse, PriceBook book)
         {
             DateTimeOffset at = DateTimeOffset.Parse("2026-11-10T10:00:00Z", CultureInfo.InvariantCulture);

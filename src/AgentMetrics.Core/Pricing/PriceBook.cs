@@ -79,7 +79,15 @@ namespace AgentMetrics.Pricing
         /// <summary>Every *.yaml in the module's pricing folder, then $AGENTMETRICS_HOME/pricing.yaml if present.</summary>
         public static PriceBook LoadDefault(string shippedFolder) => LoadDefault(shippedFolder, AgentMetricsPaths.UserPriceBook);
 
-        internal static PriceBook LoadDefault(string shippedFolder, string? userPriceBook)
+        internal static PriceBook LoadDefault(string shippedFolder, string? userPriceBook) => Load(DefaultFiles(shippedFolder, userPriceBook));
+
+        /// <summary>
+        /// Names the default price book's files as they are now (paths, sizes, write times) without reading them: equal
+        /// fingerprints mean the same book, so an import can tell whether it needs to read the YAML at all.
+        /// </summary>
+        public static string DefaultFingerprint(string shippedFolder) => CacheKey(DefaultFiles(shippedFolder, AgentMetricsPaths.UserPriceBook).Select(Path.GetFullPath).ToList());
+
+        private static List<string> DefaultFiles(string shippedFolder, string? userPriceBook)
         {
             if (string.IsNullOrEmpty(shippedFolder) || !Directory.Exists(shippedFolder))
             {
@@ -93,7 +101,7 @@ namespace AgentMetrics.Pricing
                 files.Add(userPriceBook!);
             }
 
-            return Load(files);
+            return files;
         }
 
         /// <summary>

@@ -91,7 +91,7 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $above, $req
                 string? model = Name(reader, 1);
                 var key = (Name(reader, 0), model, Name(reader, 2), Name(reader, 3), Name(reader, 4), Name(reader, 5),
                     reader.GetInt64(6) / UsageSlice.BucketMs, bands.FloorOf(LongContext.Prompt(input, cw5m, cw1h, cacheRead)),
-                    ModelessClientVersion.Of(model, Name(reader, 14)));
+                    model is null ? ModelessClientVersion.Of(model, Name(reader, 14)) : null);
                 if (!groups.TryGetValue(key, out long[]? sums))
                 {
                     groups[key] = sums = new long[8];
@@ -182,20 +182,40 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $above, $req
 
         /// <summary>
         /// Re-sums what changed; when <paramref name="thresholds"/> (the price book's, null when unknown) has one the
-        /// rollup is not banded by, rebuilds the whole rollup by its own thresholds and those.
+        /// rollup is not banded by, rebuilds the whole rollup by its own thresholds and those. The thresholds are
+        /// asked for only when <paramref name="priceBookFingerprint"/> is not the one last checked (or is null).
         /// </summary>
-        public static void Refresh(Warehouse warehouse, IEnumerable<long>? thresholds = null)
+        public static void Refresh(Warehouse warehouse, Func<IEnumerable<long>?>? thresholds = null, string? priceBookFingerprint = null)
         {
             try
             {
-                PromptBands bands = Bands(warehouse);
-                if (thresholds is not null && !bands.Covers(thresholds))
+                bool checkedBefore = false;
+                if (priceBookFingerprint is not null)
                 {
-                    PromptBands wider = bands.With(thresholds);
-                    using SqliteTransaction rebuild = warehouse.BeginWrite();
-                    Rebuild(warehouse, rebuild, SumAll(warehouse, wider, rebuild), wider);
-                    rebuild.Commit();
-                    return;
+                    using SqliteCommand lookup = warehouse.Command("SELECT count(*) FROM rollup_price_book WHERE fingerprint = $f;");
+                    lookup.Parameters.AddWithValue("$f", priceBookFingerprint);
+                    checkedBefore = Convert.ToInt64(lookup.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0;
+                }
+
+                if (!checkedBefore && thresholds?.Invoke() is { } wanted)
+                {
+                    using SqliteTransaction check = warehouse.BeginWrite();
+                    PromptBands bands = Bands(warehouse, check);
+                    if (!bands.Covers(wanted))
+                    {
+                        PromptBands wider = bands.With(wanted);
+                        Rebuild(warehouse, check, SumAll(warehouse, wider, check), wider);
+                    }
+
+                    warehouse.Execute("DELETE FROM rollup_price_book;", check);
+                    if (priceBookFingerprint is not null)
+                    {
+                        using SqliteCommand record = warehouse.Command("INSERT INTO rollup_price_book (fingerprint) VALUES ($f);", check);
+                        record.Parameters.AddWithValue("$f", priceBookFingerprint);
+                        record.ExecuteNonQuery();
+                    }
+
+                    check.Commit();
                 }
 
                 if (IsCurrent(warehouse))

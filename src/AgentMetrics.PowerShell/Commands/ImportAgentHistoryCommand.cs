@@ -87,16 +87,17 @@ namespace AgentMetrics.PowerShell.Commands
                 return;
             }
 
-            // The rollup is banded by the price book's long-context thresholds: read on a worker while the import runs.
-            var prices = UsageQueryCmdlet.LoadPricesMeanwhile();
+            // The rollup is banded by the price book's long-context thresholds: the import asks for them when the
+            // book's files changed since the warehouse last checked them (the fingerprint), or for a first import.
             AgentMetricsException? badPriceBook = null;
             var options = new ImportOptions
             {
+                PriceBookFingerprint = PriceBookFingerprint(),
                 LongContextThresholds = () =>
                 {
                     try
                     {
-                        return prices.GetAwaiter().GetResult().LongContextThresholds;
+                        return UsageQueryCmdlet.LoadPrices().LongContextThresholds;
                     }
                     catch (AgentMetricsException ex)
                     {
@@ -158,6 +159,19 @@ namespace AgentMetrics.PowerShell.Commands
             foreach (var result in results)
             {
                 WriteObject(ForOutput(result));
+            }
+        }
+
+        /// <summary>Null when the price book folder is missing: the import still runs, and asks for the thresholds.</summary>
+        private static string? PriceBookFingerprint()
+        {
+            try
+            {
+                return Pricing.PriceBook.DefaultFingerprint(ShippedPricingFolder);
+            }
+            catch (AgentMetricsException)
+            {
+                return null;
             }
         }
 
