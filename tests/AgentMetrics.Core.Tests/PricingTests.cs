@@ -23,6 +23,9 @@ namespace AgentMetrics.Core.Tests
         [Theory]
         [InlineData("claude-opus-4-5", "5", "25", "6.25", "10", "0.50")]
         [InlineData("claude-opus-4-6", "5", "25", "6.25", "10", "0.50")]
+        // Not in FORMATS.md: Anthropic's pricing page lists Opus 4.7 and 4.8 at the Opus 4.5/4.6 rates.
+        [InlineData("claude-opus-4-7", "5", "25", "6.25", "10", "0.50")]
+        [InlineData("claude-opus-4-8", "5", "25", "6.25", "10", "0.50")]
         [InlineData("claude-opus-4", "15", "75", "18.75", "30", "1.50")]
         [InlineData("claude-opus-4-1", "15", "75", "18.75", "30", "1.50")]
         [InlineData("claude-sonnet-4", "3", "15", "3.75", "6", "0.30")]
@@ -369,7 +372,7 @@ models:
                 "Model", "Provider", "Aliases", "EffectiveFrom", "EffectiveTo", "InputPerMTok", "OutputPerMTok",
                 "CacheWrite5mPerMTok", "CacheWrite1hPerMTok", "CacheReadPerMTok", "LongContextThreshold",
                 "LongContextInputPerMTok", "LongContextOutputPerMTok", "LongContextCacheWrite5mPerMTok",
-                "LongContextCacheWrite1hPerMTok", "LongContextCacheReadPerMTok", "WebSearchPer1K", "Source", "PriceBookFile",
+                "LongContextCacheWrite1hPerMTok", "LongContextCacheReadPerMTok", "WebSearchPer1K", "Source", "PriceBookFile", "AssumedFor",
             };
             Assert.Equal(expected, typeof(ModelPrice).GetProperties().Select(p => p.Name).ToArray());
         }

@@ -34,7 +34,7 @@ namespace AgentMetrics.Core.Tests
         public void AFirstImportBuildsTheRollupThatSummingEveryBucketAgainGives()
         {
             using var warehouse = Warehouse.Open(_scratch.File("w.db"));
-            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = new[] { Path.Combine(Fixtures.AgentHome, ".claude"), Path.Combine(Fixtures.AgentHome, ".codex") } },
+            new HistoryImporter(warehouse).Import(new ImportOptions { LongContextThresholds = () => PriceBook.LoadDefault(Fixtures.PricingFolder).LongContextThresholds, Paths = new[] { Path.Combine(Fixtures.AgentHome, ".claude"), Path.Combine(Fixtures.AgentHome, ".codex") } },
                 new RecordingObserver(), CancellationToken.None);
             Assert.True(RollupMaintainer.IsCurrent(warehouse));
             List<string> built = RollupRows(warehouse);
@@ -45,8 +45,8 @@ namespace AgentMetrics.Core.Tests
             warehouse.Execute("UPDATE requests SET reported_cost = 0.1 * (request_pk % 7) + 0.013 WHERE request_pk % 3 = 0;");
             using (var tx = warehouse.BeginWrite())
             {
-                Assert.Null(RollupMaintainer.SumAll(warehouse, tx));
-                RollupMaintainer.Rebuild(warehouse, tx, null);
+                Assert.Null(RollupMaintainer.SumAll(warehouse, RollupMaintainer.Bands(warehouse, tx), tx));
+                RollupMaintainer.Rebuild(warehouse, tx, null, RollupMaintainer.Bands(warehouse, tx));
                 tx.Commit();
             }
 
@@ -59,11 +59,11 @@ namespace AgentMetrics.Core.Tests
         public void AWarehouseThatLostItsTimeIndexStillFinishesAnImport()
         {
             using var warehouse = Warehouse.Open(_scratch.File("w.db"));
-            var import = new ImportOptions { Paths = new[] { Path.Combine(Fixtures.AgentHome, ".codex") } };
+            var import = new ImportOptions { LongContextThresholds = () => PriceBook.LoadDefault(Fixtures.PricingFolder).LongContextThresholds, Paths = new[] { Path.Combine(Fixtures.AgentHome, ".codex") } };
             new HistoryImporter(warehouse).Import(import, new RecordingObserver(), CancellationToken.None);
             warehouse.Execute("DROP INDEX requests_ts; INSERT INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests;");
 
-            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = import.Paths, Force = true }, new RecordingObserver(), CancellationToken.None);
+            new HistoryImporter(warehouse).Import(new ImportOptions { LongContextThresholds = () => PriceBook.LoadDefault(Fixtures.PricingFolder).LongContextThresholds, Paths = import.Paths, Force = true }, new RecordingObserver(), CancellationToken.None);
 
             Assert.True(RollupMaintainer.IsCurrent(warehouse));
             Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'requests_ts';"));
@@ -79,7 +79,7 @@ namespace AgentMetrics.Core.Tests
         private static List<string> RollupRows(Warehouse warehouse)
         {
             using var command = warehouse.Command(@"
-SELECT source, model, project, project_path, git_branch, agent, bucket, long_context, requests, input_tokens, output_tokens,
+SELECT source, model, project, project_path, git_branch, agent, bucket, prompt_above, requests, input_tokens, output_tokens,
        cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, reported_cost
 FROM usage_rollup;");
             using var reader = command.ExecuteReader();
@@ -98,7 +98,7 @@ FROM usage_rollup;");
         public void RollupAndRequestsGiveTheSameRowsForEveryGrouping(string? since, string? until)
         {
             using var warehouse = Warehouse.Open(_scratch.File("w.db"));
-            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = new[] { Path.Combine(Fixtures.AgentHome, ".claude"), Path.Combine(Fixtures.AgentHome, ".codex") } },
+            new HistoryImporter(warehouse).Import(new ImportOptions { LongContextThresholds = () => PriceBook.LoadDefault(Fixtures.PricingFolder).LongContextThresholds, Paths = new[] { Path.Combine(Fixtures.AgentHome, ".claude"), Path.Combine(Fixtures.AgentHome, ".codex") } },
                 new RecordingObserver(), CancellationToken.None);
             Assert.True(RollupMaintainer.IsCurrent(warehouse));
 
@@ -132,12 +132,12 @@ FROM usage_rollup;");
             string home = _scratch.CopyTree(Path.Combine(Fixtures.AgentHome, ".claude"), "claude");
             using var warehouse = Warehouse.Open(_scratch.File("w.db"));
             var importer = new HistoryImporter(warehouse);
-            importer.Import(new ImportOptions { Paths = new[] { home } }, new RecordingObserver(), CancellationToken.None);
+            importer.Import(new ImportOptions { LongContextThresholds = () => PriceBook.LoadDefault(Fixtures.PricingFolder).LongContextThresholds, Paths = new[] { home } }, new RecordingObserver(), CancellationToken.None);
             long rollupRows = warehouse.Scalar<long>("SELECT count(*) FROM usage_rollup;");
 
             string file = Directory.GetFiles(home, "*.jsonl", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).First(f => new FileInfo(f).Length > 10000);
             File.AppendAllText(file, "\n{\"type\":\"assistant\",\"sessionId\":\"s-new\",\"cwd\":\"/w/new\",\"timestamp\":\"2026-11-22T09:00:00Z\",\"message\":{\"id\":\"msg_rollup\",\"model\":\"claude-haiku-4-5-20251001\",\"usage\":{\"input_tokens\":7,\"output_tokens\":3}}}\n");
-            importer.Import(new ImportOptions { Paths = new[] { home } }, new RecordingObserver(), CancellationToken.None);
+            importer.Import(new ImportOptions { LongContextThresholds = () => PriceBook.LoadDefault(Fixtures.PricingFolder).LongContextThresholds, Paths = new[] { home } }, new RecordingObserver(), CancellationToken.None);
 
             Assert.True(RollupMaintainer.IsCurrent(warehouse));
             Assert.Equal(rollupRows + 1, warehouse.Scalar<long>("SELECT count(*) FROM usage_rollup;"));
@@ -179,7 +179,7 @@ namespace AgentMetrics.Core.Tests
             var whileDead = Assert.Single(CostEngine.Summarise(warehouse, new UsageFilter(), Array.Empty<CostGrouping>(), utc, prices).Rows);
             Assert.Equal(15, whileDead.TotalTokens);
 
-            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = new[] { claude } }, new RecordingObserver(), CancellationToken.None);
+            new HistoryImporter(warehouse).Import(new ImportOptions { LongContextThresholds = () => PriceBook.LoadDefault(Fixtures.PricingFolder).LongContextThresholds, Paths = new[] { claude } }, new RecordingObserver(), CancellationToken.None);
 
             Assert.False(BulkLoad.Pending(warehouse));
             Assert.True(RollupMaintainer.IsCurrent(warehouse));
@@ -194,7 +194,7 @@ namespace AgentMetrics.Core.Tests
         public void OnlyAnEmptyWarehouseIsLoadedInBulk()
         {
             using var warehouse = Warehouse.Open(_scratch.File("w.db"));
-            new HistoryImporter(warehouse).Import(new ImportOptions { Paths = new[] { Path.Combine(Fixtures.AgentHome, ".codex") } }, new RecordingObserver(), CancellationToken.None);
+            new HistoryImporter(warehouse).Import(new ImportOptions { LongContextThresholds = () => PriceBook.LoadDefault(Fixtures.PricingFolder).LongContextThresholds, Paths = new[] { Path.Combine(Fixtures.AgentHome, ".codex") } }, new RecordingObserver(), CancellationToken.None);
             Assert.False(BulkLoad.Pending(warehouse));
             Assert.False(BulkLoad.TryBegin(warehouse));
         }

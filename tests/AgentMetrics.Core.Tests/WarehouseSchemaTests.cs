@@ -96,11 +96,11 @@ DELETE FROM rollup_dirty;");
             using var scratch = new ScratchFolder();
             string path = AtVersion(scratch.File("v4.db"), 4, @"
 INSERT INTO source_files (file_id, source, path) VALUES (3, 'Claude', '/h/a.jsonl'), (9, 'Claude', '/h/b.jsonl');
-INSERT INTO requests (request_pk, source, dedup_key, ts, input_tokens, weight, file_path, line) VALUES
-    (1, 'Claude', 'msg_1', 1763000000000, 10, 30, '/h/b.jsonl', 4),
-    (2, 'Claude', 'msg_2', 1763000000000, 11, 30, '/h/a.jsonl', 2),
-    (3, 'Claude', 'msg_3', 1763000000000, 12, 30, NULL, NULL),
-    (4, 'Claude', 'msg_4', 1763000000000, 13, 30, '/h/gone.jsonl', 1);
+INSERT INTO requests (request_pk, source, dedup_key, ts, model, input_tokens, weight, file_path, line) VALUES
+    (1, 'Claude', 'msg_1', 1763000000000, 'm', 10, 30, '/h/b.jsonl', 4),
+    (2, 'Claude', 'msg_2', 1763000000000, 'm', 11, 30, '/h/a.jsonl', 2),
+    (3, 'Claude', 'msg_3', 1763000000000, 'm', 12, 30, NULL, NULL),
+    (4, 'Claude', 'msg_4', 1763000000000, 'm', 13, 30, '/h/gone.jsonl', 1);
 DELETE FROM rollup_dirty;");
 
             using var warehouse = Warehouse.Open(path);
@@ -112,6 +112,25 @@ DELETE FROM rollup_dirty;");
             Assert.Equal(0L, warehouse.Scalar<long>("SELECT count(*) FROM rollup_dirty;"));
             warehouse.Execute("UPDATE requests SET input_tokens = 14 WHERE request_pk = 4;");
             Assert.Equal(1L, warehouse.Scalar<long>("SELECT count(*) FROM rollup_dirty;"));
+        }
+
+        [Fact]
+        public void AVersion5RollupBecomesPromptBandsAtTheOld200kThresholdThroughVersion6()
+        {
+            using var scratch = new ScratchFolder();
+            string path = AtVersion(scratch.File("v5.db"), 5, @"
+INSERT INTO requests (source, dedup_key, ts, model, input_tokens) VALUES
+    ('Codex', 'a', 1763000000000, 'gpt-5', 10), ('Codex', 'b', 1763100000000, NULL, 10);
+DELETE FROM rollup_dirty;
+INSERT INTO usage_rollup (source, model, bucket, long_context, requests, input_tokens, output_tokens, cache_write_5m, cache_write_1h,
+    cache_read, reasoning_tokens, web_searches) VALUES
+    ('Codex', 'gpt-5', 1958888, 0, 1, 10, 0, 0, 0, 0, 0, 0), ('Codex', 'gpt-5', 1958889, 1, 1, 250000, 0, 0, 0, 0, 0, 0);");
+
+            using var warehouse = Warehouse.Open(path);
+            Assert.Equal("1958888:0|1958889:200000", warehouse.Scalar<string>("SELECT group_concat(bucket || ':' || prompt_above, '|') FROM (SELECT * FROM usage_rollup ORDER BY bucket);"));
+            Assert.Equal("200000", RollupMaintainer.Bands(warehouse).ToString());
+            // Only the bucket of the request without a model is summed again (with its client version).
+            Assert.Equal(1763100000000 / 900000, warehouse.Scalar<long>("SELECT group_concat(bucket) FROM rollup_dirty;"));
         }
 
         [Fact]

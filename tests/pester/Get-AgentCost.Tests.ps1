@@ -106,6 +106,42 @@ Describe 'Get-AgentCost' {
         }
     }
 
+    Context 'a model the price book assumes' {
+        BeforeAll {
+            # An old Codex CLI wrote no turn_context: its requests name no model.
+            $id = '0c0c0c0c-0c0c-4c0c-8c0c-0c0c0c0c0c0c'
+            $day = Join-Path $TestDrive 'old-codex/sessions/2026/11/12'
+            $null = New-Item -ItemType Directory -Path $day -Force
+            @(
+                '{"timestamp":"2026-11-12T10:00:00.000Z","type":"session_meta","payload":{"id":"' + $id + '","timestamp":"2026-11-12T10:00:00.000Z","cwd":"/w/old","cli_version":"0.20.0"}}'
+                '{"timestamp":"2026-11-12T10:00:10.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":1000,"cached_input_tokens":400,"output_tokens":300,"reasoning_output_tokens":0,"total_tokens":1300},"last_token_usage":{"input_tokens":1000,"cached_input_tokens":400,"output_tokens":300,"reasoning_output_tokens":0,"total_tokens":1300}}}}'
+            ) | Set-Content -LiteralPath (Join-Path $day "rollout-2026-11-12T10-00-00-$id.jsonl")
+            $script:OldCodex = Join-Path $TestDrive 'old-codex.db'
+            $null = Import-AgentHistory -LiteralPath (Join-Path $TestDrive 'old-codex') -Warehouse $OldCodex
+            $script:UserPriceBook = Join-Path $TestHome 'pricing.yaml'
+        }
+
+        AfterEach { Remove-Item -LiteralPath $UserPriceBook -ErrorAction SilentlyContinue }
+
+        It 'prices requests without a model as the model pricing.yaml assumes, and marks them' {
+            (Get-AgentCost -Warehouse $OldCodex -WarningAction SilentlyContinue).CostUsd | Should -BeNullOrEmpty
+
+            $null = New-Item -ItemType Directory -Path $TestHome -Force
+            "schema_version: 1`nassume:`n  - source: codex`n    client_version: `"<0.30`"`n    model: gpt-5-codex`n" | Set-Content -LiteralPath $UserPriceBook
+            $row = Get-AgentCost -Warehouse $OldCodex -WarningVariable warnings
+            $price = Get-AgentModelPrice gpt-5-codex
+            $price.AssumedFor | Should -Be 'Codex requests without a model, client <0.30'
+            $expected = ((1000 - 400) * $price.InputPerMTok + 400 * $price.CacheReadPerMTok + 300 * $price.OutputPerMTok) / 1000000
+            $row.CostUsd | Should -Be $expected
+            $row.UnpricedRequests | Should -Be 0
+            $row.AssumedModel | Should -Be 'gpt-5-codex'
+            $row.AssumedRequests | Should -Be 1
+            $warnings | Should -BeNullOrEmpty
+            ($row | Out-String -Width 80) | Should -Match ('{0:N2}~' -f $expected)
+            (Get-AgentSession -Warehouse $OldCodex).AssumedModel | Should -Be 'gpt-5-codex'
+        }
+    }
+
     Context 'Tab completion' {
         It 'completes -Model from the models in the warehouse' {
             Get-CompletionText "Get-AgentCost -Warehouse '$Warehouse' -Model " | Should -Be @($Truth.Model | Sort-Object -Unique)

@@ -34,6 +34,17 @@ namespace AgentMetrics.Import
         public string? WorkingDirectory { get; set; }
 
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+        /// <summary>
+        /// The price book's long-context thresholds, which the rollup is banded by (see RollupMaintainer). Asked for
+        /// only when needed: a first import, or a price book other than the one the warehouse last checked (see
+        /// <see cref="PriceBookFingerprint"/>); reading the YAML costs more than an import with nothing new. Null, or
+        /// null returned: the rollup keeps the thresholds it has.
+        /// </summary>
+        public Func<IReadOnlyCollection<long>?>? LongContextThresholds { get; set; }
+
+        /// <summary>Names the price book's files as they are now (Pricing.PriceBook.Fingerprint); null: always ask.</summary>
+        public string? PriceBookFingerprint { get; set; }
     }
 
     /// <summary>Progress of an import over all its sources, reported synchronously on the importing thread.</summary>
@@ -80,6 +91,7 @@ namespace AgentMetrics.Import
 
         private readonly Warehouse _warehouse;
         private bool _bulk;
+        private Lazy<IReadOnlyCollection<long>?>? _thresholds;
 
         public HistoryImporter(Warehouse warehouse)
         {
@@ -133,15 +145,22 @@ namespace AgentMetrics.Import
         private IReadOnlyList<ImportResult> ImportNow(ImportOptions options, IImportObserver observer, CancellationToken cancellation)
         {
             var plan = Plan(options, observer);
+            _thresholds = new Lazy<IReadOnlyCollection<long>?>(() => options.LongContextThresholds?.Invoke());
             using ImportLock importLock = ImportLock.Acquire(_warehouse.Path, options.LockTimeout, observer.Verbose, cancellation);
             if (BulkLoad.Pending(_warehouse))
             {
                 observer.Verbose("An earlier first import stopped before it finished; building its indexes now.");
-                BulkLoad.Finish(_warehouse);
+                BulkLoad.Finish(_warehouse, _thresholds.Value);
             }
 
             var sources = new List<SourceImport>();
             _bulk = BulkLoad.TryBegin(_warehouse);
+            if (_bulk)
+            {
+                // A first import will band its rollup by them: read the price book meanwhile.
+                Task.Run(() => _thresholds.Value);
+            }
+
             try
             {
                 var progress = new ImportProgress();
@@ -218,7 +237,7 @@ namespace AgentMetrics.Import
             }
 
             // Still under the import lock: the next reader finds the rollup current.
-            RollupMaintainer.Refresh(_warehouse);
+            RollupMaintainer.Refresh(_warehouse, () => _thresholds.Value, options.PriceBookFingerprint);
             return sources.Select(s => s.Result).ToList();
         }
 
@@ -353,7 +372,7 @@ namespace AgentMetrics.Import
         {
             _bulk = false;
             ReleaseParsingMemory();
-            Dictionary<string, long> repeatedCalls = BulkLoad.Finish(_warehouse);
+            Dictionary<string, long> repeatedCalls = BulkLoad.Finish(_warehouse, _thresholds?.Value);
             // The rollup's sums (tens of thousands of groups) are garbage now, left to a full collection that
             // would come only after whatever the caller runs next had grown the heap on top of them.
             ReleaseParsingMemory();

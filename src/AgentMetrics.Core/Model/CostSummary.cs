@@ -70,6 +70,15 @@ namespace AgentMetrics
 
         public long WebSearchRequests { get; set; }
 
+        /// <summary>
+        /// The model the price book told to assume for requests of the row that name none (e.g. old Codex CLIs),
+        /// comma separated when several; null when no request was priced on an assumption.
+        /// </summary>
+        public string? AssumedModel { get; set; }
+
+        /// <summary>How many of the row's requests were priced as <see cref="AssumedModel"/>.</summary>
+        public long AssumedRequests { get; set; }
+
         /// <summary>The grouping that produced this row, in order (for views and re-aggregation).</summary>
         internal IReadOnlyList<CostGrouping> Grouping { get; set; } = Array.Empty<CostGrouping>();
 

@@ -63,6 +63,9 @@ namespace AgentMetrics
         /// <summary>The YAML file this price came from (shipped or the user's override).</summary>
         public string PriceBookFile { get; set; } = string.Empty;
 
+        /// <summary>Requests that name no model and are priced as this one by the price book's "assume" entries, e.g. "Codex requests without a model, client &lt;0.30"; null when none.</summary>
+        public string? AssumedFor { get; set; }
+
         /// <summary>The aliases as a list, for exact-name lookup and wildcard matching (not a column).</summary>
         internal IReadOnlyList<string> AliasList
         {
@@ -71,8 +74,7 @@ namespace AgentMetrics
         }
 
         /// <summary>True when the request's prompt is strictly greater than the long-context threshold.</summary>
-        public bool IsLongContext(TokenUsage usage) =>
-            LongContextThreshold is long threshold && usage.Prompt > threshold;
+        public bool IsLongContext(TokenUsage usage) => Rules.LongContext.Exceeds(usage.Prompt, LongContextThreshold);
 
         /// <summary>True when <paramref name="at"/> falls inside [EffectiveFrom, EffectiveTo).</summary>
         public bool IsInEffectAt(DateTimeOffset at)

@@ -59,6 +59,12 @@ namespace AgentMetrics
 
         public string? ClientVersion { get; set; }
 
+        /// <summary>The model the price book told to assume for the session's requests that name none; null when none was.</summary>
+        public string? AssumedModel { get; set; }
+
+        /// <summary>How many of the session's requests were priced as <see cref="AssumedModel"/>.</summary>
+        public long AssumedRequests { get; set; }
+
         internal List<UsageSlice> Slices { get; } = new List<UsageSlice>();
     }
 }

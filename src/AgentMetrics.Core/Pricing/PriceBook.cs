@@ -20,15 +20,23 @@ namespace AgentMetrics.Pricing
 
         private readonly Dictionary<string, PriceBookModel> _byName;
 
-        private PriceBook(IReadOnlyList<string> files, Dictionary<string, PriceBookModel> byName, IReadOnlyList<ModelPrice> models)
+        private PriceBook(IReadOnlyList<string> files, Dictionary<string, PriceBookModel> byName, IReadOnlyList<ModelPrice> models, IReadOnlyList<ModelAssumption> assumptions)
         {
             Files = files;
+            Assumptions = assumptions;
             _byName = byName;
             Models = models;
+            LongContextThresholds = models.Where(p => p.LongContextThreshold.HasValue).Select(p => p.LongContextThreshold!.Value).Distinct().OrderBy(t => t).ToList();
         }
 
         /// <summary>Every price period of every model, sorted by provider, model and effective date.</summary>
         public IReadOnlyList<ModelPrice> Models { get; }
+
+        /// <summary>Every distinct long-context threshold of every model and period, ascending (what the rollup is banded by).</summary>
+        public IReadOnlyList<long> LongContextThresholds { get; }
+
+        /// <summary>Which model to price requests that name none as: the user's override first, then in file order.</summary>
+        public IReadOnlyList<ModelAssumption> Assumptions { get; }
 
         /// <summary>The YAML files this book was built from, in load order.</summary>
         public IReadOnlyList<string> Files { get; }
@@ -71,7 +79,15 @@ namespace AgentMetrics.Pricing
         /// <summary>Every *.yaml in the module's pricing folder, then $AGENTMETRICS_HOME/pricing.yaml if present.</summary>
         public static PriceBook LoadDefault(string shippedFolder) => LoadDefault(shippedFolder, AgentMetricsPaths.UserPriceBook);
 
-        internal static PriceBook LoadDefault(string shippedFolder, string? userPriceBook)
+        internal static PriceBook LoadDefault(string shippedFolder, string? userPriceBook) => Load(DefaultFiles(shippedFolder, userPriceBook));
+
+        /// <summary>
+        /// Names the default price book's files as they are now (paths, sizes, write times) without reading them: equal
+        /// fingerprints mean the same book, so an import can tell whether it needs to read the YAML at all.
+        /// </summary>
+        public static string DefaultFingerprint(string shippedFolder) => CacheKey(DefaultFiles(shippedFolder, AgentMetricsPaths.UserPriceBook).Select(Path.GetFullPath).ToList());
+
+        private static List<string> DefaultFiles(string shippedFolder, string? userPriceBook)
         {
             if (string.IsNullOrEmpty(shippedFolder) || !Directory.Exists(shippedFolder))
             {
@@ -85,7 +101,7 @@ namespace AgentMetrics.Pricing
                 files.Add(userPriceBook!);
             }
 
-            return Load(files);
+            return files;
         }
 
         /// <summary>
@@ -103,6 +119,20 @@ namespace AgentMetrics.Pricing
             return entry.Periods.FirstOrDefault(p => p.IsInEffectAt(at));
         }
 
+        /// <summary>The model to price a request of <paramref name="source"/> that names none as; null when the book says none.</summary>
+        public string? AssumedModel(string? source, string? clientVersion)
+        {
+            foreach (ModelAssumption assumption in Assumptions)
+            {
+                if (assumption.AppliesTo(source, clientVersion))
+                {
+                    return assumption.Model;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The price period of every model in effect at <paramref name="at"/>.</summary>
         public IReadOnlyList<ModelPrice> InEffectAt(DateTimeOffset at) => Models.Where(p => p.IsInEffectAt(at)).ToList();
 
@@ -110,9 +140,11 @@ namespace AgentMetrics.Pricing
         {
             var byId = new Dictionary<string, PriceBookModel>(StringComparer.OrdinalIgnoreCase);
             var order = new List<string>();
+            var assumptions = new List<ModelAssumption>();
             foreach (string file in files)
             {
-                foreach (PriceBookModel model in PriceBookReader.Read(file))
+                var fileAssumptions = new List<ModelAssumption>();
+                foreach (PriceBookModel model in PriceBookReader.Read(file, fileAssumptions))
                 {
                     if (!byId.ContainsKey(model.Id))
                     {
@@ -127,6 +159,9 @@ namespace AgentMetrics.Pricing
 
                     byId[model.Id] = model;
                 }
+
+                // A later file (the user's override) is asked first.
+                assumptions.InsertRange(0, fileAssumptions);
             }
 
             var byName = new Dictionary<string, PriceBookModel>(StringComparer.OrdinalIgnoreCase);
@@ -139,13 +174,30 @@ namespace AgentMetrics.Pricing
                 }
             }
 
+            foreach (ModelAssumption assumption in assumptions)
+            {
+                if (!byName.ContainsKey(assumption.Model))
+                {
+                    throw PriceBookReader.Invalid(assumption.PriceBookFile, assumption.Line, 1, $"'assume' names the model '{assumption.Model}', which no price book file declares; give the id or an alias of a priced model.");
+                }
+            }
+
+            foreach (var group in assumptions.GroupBy(a => byName[a.Model]))
+            {
+                string assumedFor = string.Join("; ", group.Select(a => a.Describe()));
+                foreach (ModelPrice period in group.Key.Periods)
+                {
+                    period.AssumedFor = assumedFor;
+                }
+            }
+
             var models = byId.Values
                 .SelectMany(m => m.Periods)
                 .OrderBy(p => p.Provider, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(p => p.Model, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(p => p.EffectiveFrom ?? DateTime.MinValue)
                 .ToList();
-            return new PriceBook(files, byName, models);
+            return new PriceBook(files, byName, models, assumptions);
         }
 
         private static string CacheKey(IReadOnlyList<string> files) =>

@@ -38,7 +38,8 @@ namespace AgentMetrics.Pricing
 
         public const string InvalidErrorId = "PriceBookInvalid";
 
-        private static readonly string[] FileKeys = { "schema_version", "provider", "source", "models" };
+        private static readonly string[] FileKeys = { "schema_version", "provider", "source", "models", "assume" };
+        private static readonly string[] AssumeKeys = { "source", "client_version", "model" };
         private static readonly string[] ModelKeys = { "id", "provider", "aliases", "prices" };
         private static readonly string[] PriceKeys =
         {
@@ -48,7 +49,10 @@ namespace AgentMetrics.Pricing
 
         private static readonly string[] LongContextKeys = { "threshold", "input", "output", "cache_write_5m", "cache_write_1h", "cache_read" };
 
-        public static IReadOnlyList<PriceBookModel> Read(string path)
+        public static IReadOnlyList<PriceBookModel> Read(string path) => Read(path, new List<ModelAssumption>());
+
+        /// <summary>The file's models; its "assume" entries are added to <paramref name="assumptions"/> in file order.</summary>
+        public static IReadOnlyList<PriceBookModel> Read(string path, List<ModelAssumption> assumptions)
         {
             YamlNode root = LoadRoot(path);
             var file = AsMapping(path, root, "the price book");
@@ -60,15 +64,22 @@ namespace AgentMetrics.Pricing
                 throw Invalid(path, fields["schema_version"].Start, $"schema_version {version} is not supported; this AgentMetrics reads schema_version {SupportedSchemaVersion}.");
             }
 
-            string provider = RequiredString(path, file, fields, "provider");
-            string source = OptionalString(path, fields, "source") ?? string.Empty;
+            // A file may only tell which models to assume (a user's override): then it needs no models nor provider.
+            bool assumes = fields.TryGetValue("assume", out YamlNode? assumeNode);
+            if (assumes)
+            {
+                ReadAssumptions(path, assumeNode!, assumptions);
+            }
 
             var models = new List<PriceBookModel>();
             var namesSeen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             if (!fields.TryGetValue("models", out YamlNode? modelsNode))
             {
-                throw Invalid(path, file.Start, "the required key 'models' is missing.");
+                return assumes ? models : throw Invalid(path, file.Start, "the required key 'models' is missing.");
             }
+
+            string provider = RequiredString(path, file, fields, "provider");
+            string source = OptionalString(path, fields, "source") ?? string.Empty;
 
             if (!IsNull(modelsNode))
             {
@@ -84,6 +95,40 @@ namespace AgentMetrics.Pricing
             }
 
             return models;
+        }
+
+        private static void ReadAssumptions(string path, YamlNode node, List<ModelAssumption> assumptions)
+        {
+            if (IsNull(node))
+            {
+                return;
+            }
+
+            if (node is not YamlSequenceNode list)
+            {
+                throw Invalid(path, node.Start, "'assume' must be a list of entries such as '- source: codex, client_version: \"<0.30\", model: gpt-5-codex'.");
+            }
+
+            foreach (YamlNode entryNode in list)
+            {
+                var entry = AsMapping(path, entryNode, "an 'assume' entry");
+                var fields = Fields(path, entry, AssumeKeys);
+                string sourceText = RequiredString(path, entry, fields, "source");
+                if (!Enum.TryParse(sourceText, ignoreCase: true, out AgentSource source) || !Enum.IsDefined(typeof(AgentSource), source) || int.TryParse(sourceText, out _))
+                {
+                    throw Invalid(path, fields["source"].Start, $"'source' must be one of {string.Join(", ", Enum.GetNames(typeof(AgentSource)))}, not '{sourceText}'.");
+                }
+
+                ClientVersionRange? range = null;
+                if (OptionalString(path, fields, "client_version") is string rangeText)
+                {
+                    range = ClientVersionRange.TryParse(rangeText, out string problem)
+                        ?? throw Invalid(path, fields["client_version"].Start, $"'client_version' {problem}");
+                }
+
+                string model = RequiredString(path, entry, fields, "model");
+                assumptions.Add(new ModelAssumption(source, range, model, path, entry.Start.Line));
+            }
         }
 
         private static YamlNode LoadRoot(string path)

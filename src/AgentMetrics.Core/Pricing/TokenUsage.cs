@@ -30,7 +30,7 @@ namespace AgentMetrics.Pricing
         public long WebSearchRequests { get; }
 
         /// <summary>Everything the model read: what the long-context threshold is compared with.</summary>
-        public long Prompt => Input + CacheWrite5m + CacheWrite1h + CacheRead;
+        public long Prompt => Rules.LongContext.Prompt(Input, CacheWrite5m, CacheWrite1h, CacheRead);
 
         public override string ToString() =>
             $"input {Input}, output {Output}, cache write 5m {CacheWrite5m}, cache write 1h {CacheWrite1h}, cache read {CacheRead}, web searches {WebSearchRequests}";

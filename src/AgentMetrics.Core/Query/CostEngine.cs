@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using AgentMetrics.Pricing;
+using AgentMetrics.Rules;
 using AgentMetrics.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -37,9 +38,6 @@ namespace AgentMetrics.Query
     /// </summary>
     public static class CostEngine
     {
-        /// <summary>Prompts larger than this are priced whole at a model's long-context rates (FORMATS.md §4).</summary>
-        public const long LongContextThreshold = 200_000;
-
         public static CostResult Summarise(Warehouse warehouse, UsageFilter filter, IReadOnlyList<CostGrouping> by, PeriodOptions periods, PriceBook prices) =>
             Summarise(warehouse, filter, by, periods, () => prices);
 
@@ -47,8 +45,16 @@ namespace AgentMetrics.Query
         public static CostResult Summarise(Warehouse warehouse, UsageFilter filter, IReadOnlyList<CostGrouping> by, PeriodOptions periods, Func<PriceBook> prices)
         {
             Validate(by);
-            List<UsageSlice> slices = warehouse.Read(() => LoadSlices(warehouse, filter, by));
-            return Fold(slices, by, periods, prices());
+            // The price book may still be loading: read by the bands the rollup has, which decide every threshold
+            // unless an override brought a new one since the last import; then read again by the book's.
+            var (slices, bands) = warehouse.Read(() => LoadSlices(warehouse, filter, by, wanted: null));
+            PriceBook book = prices();
+            if (!bands.Covers(book.LongContextThresholds))
+            {
+                slices = warehouse.Read(() => LoadSlices(warehouse, filter, by, book.LongContextThresholds)).Slices;
+            }
+
+            return Fold(slices, by, periods, book);
         }
 
         public static void Validate(IReadOnlyList<CostGrouping> by)
@@ -59,7 +65,18 @@ namespace AgentMetrics.Query
             }
         }
 
-        internal static List<UsageSlice> LoadSlices(Warehouse warehouse, UsageFilter filter, IEnumerable<CostGrouping> by, bool allKeys = false)
+        /// <summary>
+        /// The slices of the requests <paramref name="filter"/> selects, banded by prompt so that every threshold in
+        /// <paramref name="wanted"/> (null: those the rollup was built with) can be decided; returns the bands used.
+        /// </summary>
+        internal static (List<UsageSlice> Slices, PromptBands Bands) LoadSlices(Warehouse warehouse, UsageFilter filter, IEnumerable<CostGrouping> by, IEnumerable<long>? wanted, bool allKeys = false)
+        {
+            PromptBands rollupBands = RollupMaintainer.Bands(warehouse);
+            PromptBands bands = wanted is null ? rollupBands : rollupBands.With(wanted);
+            return (LoadSlices(warehouse, filter, by, bands, rollupBands.SameAs(bands), allKeys), bands);
+        }
+
+        private static List<UsageSlice> LoadSlices(Warehouse warehouse, UsageFilter filter, IEnumerable<CostGrouping> by, PromptBands bands, bool rollupBanded, bool allKeys)
         {
             var groups = new HashSet<CostGrouping>(by);
             bool session = allKeys || groups.Contains(CostGrouping.Session);
@@ -70,10 +87,12 @@ namespace AgentMetrics.Query
                 agent: allKeys || groups.Contains(CostGrouping.Agent));
 
             // The rollup has every key but the session, in whole 15-minute buckets: the buckets wholly inside
-            // the window come from it, the partial ones at either edge from the requests themselves.
-            if (session || filter.SessionId is { Count: > 0 } || !Storage.RollupMaintainer.IsCurrent(warehouse))
+            // the window come from it, the partial ones at either edge from the requests themselves. Its prompt
+            // bands must decide every threshold wanted: after an override brought a new one, until the next
+            // import rebuilds the rollup by it, the requests answer.
+            if (session || filter.SessionId is { Count: > 0 } || !rollupBanded || !RollupMaintainer.IsCurrent(warehouse))
             {
-                return Read(warehouse, filter, keys, fromRollup: false);
+                return Read(warehouse, filter, keys, bands, fromRollup: false);
             }
 
             long? since = filter.Since.HasValue ? Util.TimeUtil.ToUnixMs(filter.Since.Value) : (long?)null;
@@ -82,18 +101,18 @@ namespace AgentMetrics.Query
             long endWhole = until.HasValue ? FloorDiv(until.Value, UsageSlice.BucketMs) : long.MaxValue;
             if (firstWhole >= endWhole)
             {
-                return Read(warehouse, filter, keys, fromRollup: false);
+                return Read(warehouse, filter, keys, bands, fromRollup: false);
             }
 
-            List<UsageSlice> slices = Read(warehouse, filter.Within(null, null), keys, fromRollup: true, firstWhole, endWhole);
+            List<UsageSlice> slices = Read(warehouse, filter.Within(null, null), keys, bands, fromRollup: true, firstWhole, endWhole);
             if (since.HasValue && since.Value < firstWhole * UsageSlice.BucketMs)
             {
-                slices.AddRange(Read(warehouse, filter.Within(filter.Since, Util.TimeUtil.FromUnixMs(firstWhole * UsageSlice.BucketMs)), keys, fromRollup: false));
+                slices.AddRange(Read(warehouse, filter.Within(filter.Since, Util.TimeUtil.FromUnixMs(firstWhole * UsageSlice.BucketMs)), keys, bands, fromRollup: false));
             }
 
             if (until.HasValue && until.Value > endWhole * UsageSlice.BucketMs)
             {
-                slices.AddRange(Read(warehouse, filter.Within(Util.TimeUtil.FromUnixMs(endWhole * UsageSlice.BucketMs), filter.Until), keys, fromRollup: false));
+                slices.AddRange(Read(warehouse, filter.Within(Util.TimeUtil.FromUnixMs(endWhole * UsageSlice.BucketMs), filter.Until), keys, bands, fromRollup: false));
             }
 
             return slices;
@@ -145,7 +164,7 @@ namespace AgentMetrics.Query
             public List<string> Columns { get; }
         }
 
-        private static List<UsageSlice> Read(Warehouse warehouse, UsageFilter filter, SliceKeys keys, bool fromRollup, long fromBucket = 0, long toBucket = 0)
+        private static List<UsageSlice> Read(Warehouse warehouse, UsageFilter filter, SliceKeys keys, PromptBands bands, bool fromRollup, long fromBucket = 0, long toBucket = 0)
         {
             using SqliteCommand command = warehouse.Command(string.Empty);
             string where = filter.ToSql(warehouse, command);
@@ -173,15 +192,15 @@ namespace AgentMetrics.Query
                 bool reportedCosts = warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM usage_rollup WHERE reported_cost IS NOT NULL);") != 0;
                 command.CommandText = reportedCosts
                     ? $@"
-SELECT {keyList}, bucket, long_context,
+SELECT {keyList}, bucket, prompt_above,
        sum(requests), sum(input_tokens), sum(output_tokens), sum(cache_write_5m), sum(cache_write_1h), sum(cache_read),
-       sum(reasoning_tokens), sum(web_searches), sum(reported_cost)
+       sum(reasoning_tokens), sum(web_searches), sum(reported_cost), client_version
 FROM usage_rollup
 {where}{buckets}
-GROUP BY {keyList}, bucket, long_context;"
+GROUP BY {keyList}, bucket, prompt_above, client_version;"
                     : $@"
-SELECT {keyList}, bucket, long_context,
-       requests, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, NULL
+SELECT {keyList}, bucket, prompt_above,
+       requests, input_tokens, output_tokens, cache_write_5m, cache_write_1h, cache_read, reasoning_tokens, web_searches, NULL, client_version
 FROM usage_rollup
 {where}{buckets};";
             }
@@ -189,12 +208,12 @@ FROM usage_rollup
             {
                 command.CommandText = $@"
 SELECT {keyList}, ts / {UsageSlice.BucketMs} AS bucket,
-       (input_tokens + cache_write_5m + cache_write_1h + cache_read) > {LongContextThreshold} AS long_context,
+       {bands.FloorSql()} AS prompt_above,
        count(*), sum(input_tokens), sum(output_tokens), sum(cache_write_5m), sum(cache_write_1h), sum(cache_read),
-       sum(reasoning_tokens), sum(web_searches), sum(reported_cost)
+       sum(reasoning_tokens), sum(web_searches), sum(reported_cost), {ModelessClientVersion.Sql()} AS modeless_version
 FROM requests
 {where} AND is_synthetic = 0
-GROUP BY {keyList}, bucket, long_context;";
+GROUP BY {keyList}, bucket, prompt_above, modeless_version;";
             }
 
             var slices = new List<UsageSlice>();
@@ -220,12 +239,14 @@ GROUP BY {keyList}, bucket, long_context;";
 
             while (reader.Read())
             {
+                long promptAbove = reader.Int64(k + 1);
                 var slice = new UsageSlice
                 {
                     Source = Text(0),
                     Model = Text(1),
                     Bucket = reader.Int64(k),
-                    LongContext = reader.Int64(k + 1) != 0,
+                    PromptAbove = promptAbove,
+                    PromptUpTo = bands.CeilingOf(promptAbove),
                     Requests = reader.Int64(k + 2),
                     Input = reader.Int64(k + 3),
                     Output = reader.Int64(k + 4),
@@ -235,6 +256,7 @@ GROUP BY {keyList}, bucket, long_context;";
                     Reasoning = reader.Int64(k + 8),
                     WebSearches = reader.Int64(k + 9),
                     ReportedCost = reader.NullableDouble(k + 10),
+                    ClientVersion = Text(k + 11),
                 };
                 int column = 2;
                 if (keys.Project)
@@ -280,7 +302,8 @@ GROUP BY {keyList}, bucket, long_context;";
                     rows[key] = row;
                 }
 
-                Add(row, slice, pricer.Price(slice));
+                decimal? cost = pricer.Price(slice, out string? assumed);
+                Add(row, slice, cost, assumed);
                 row.Slices.Add(slice);
             }
 
@@ -296,8 +319,15 @@ GROUP BY {keyList}, bucket, long_context;";
             return new CostResult(ordered, pricer.Unpriced);
         }
 
-        internal static void Add(CostSummary row, UsageSlice slice, decimal? cost)
+        internal static void Add(CostSummary row, UsageSlice slice, decimal? cost, string? assumedModel = null)
         {
+            if (assumedModel is not null)
+            {
+                row.AssumedRequests += slice.Requests;
+                row.AssumedModel = row.AssumedModel is null ? assumedModel
+                    : string.Join(", ", row.AssumedModel.Split(new[] { ", " }, StringSplitOptions.None).Append(assumedModel).Distinct().OrderBy(m => m, StringComparer.Ordinal));
+            }
+
             row.Requests += slice.Requests;
             row.InputTokens += slice.Input;
             row.OutputTokens += slice.Output;
@@ -407,6 +437,7 @@ GROUP BY {keyList}, bucket, long_context;";
         {
             private readonly PriceBook _prices;
             private readonly Dictionary<(string, long), ModelPrice?> _cache = new Dictionary<(string, long), ModelPrice?>();
+            private readonly Dictionary<(string?, string?), string?> _assumed = new Dictionary<(string?, string?), string?>();
 
             public SlicePricer(PriceBook prices)
             {
@@ -415,29 +446,51 @@ GROUP BY {keyList}, bucket, long_context;";
 
             public SortedSet<string> Unpriced { get; } = new SortedSet<string>(StringComparer.Ordinal);
 
-            public decimal? Price(UsageSlice slice)
+            /// <summary>The slice's cost, or null when unpriced; <paramref name="assumed"/>: the model it was priced as when it names none.</summary>
+            public decimal? Price(UsageSlice slice, out string? assumed)
             {
-                if (slice.Model is null)
+                string? model = slice.Model;
+                assumed = null;
+                if (model is null)
+                {
+                    var key = (slice.Source, slice.ClientVersion);
+                    if (!_assumed.TryGetValue(key, out assumed))
+                    {
+                        assumed = _prices.AssumedModel(slice.Source, slice.ClientVersion);
+                        _assumed[key] = assumed;
+                    }
+
+                    model = assumed;
+                }
+
+                if (model is null)
                 {
                     Unpriced.Add("(no model)");
                     return null;
                 }
 
                 long day = slice.StartMs / 86_400_000;
-                if (!_cache.TryGetValue((slice.Model, day), out ModelPrice? price))
+                if (!_cache.TryGetValue((model, day), out ModelPrice? price))
                 {
-                    price = _prices.Find(slice.Model, Util.TimeUtil.FromUnixMs(slice.StartMs));
-                    _cache[(slice.Model, day)] = price;
+                    price = _prices.Find(model, Util.TimeUtil.FromUnixMs(slice.StartMs));
+                    _cache[(model, day)] = price;
                 }
 
                 if (price is null)
                 {
-                    Unpriced.Add(slice.Model);
+                    Unpriced.Add(slice.Model ?? "(no model)");
+                    assumed = null;
                     return null;
                 }
 
                 var usage = new TokenUsage(slice.Input, slice.Output, slice.CacheWrite5m, slice.CacheWrite1h, slice.CacheRead, slice.WebSearches);
-                return CostCalculator.Price(price, usage, slice.LongContext);
+                bool longContext = LongContext.Decide(slice.PromptAbove, slice.PromptUpTo, price.LongContextThreshold)
+                    ?? throw new Errors.AgentMetricsException(
+                        "PriceBookChangedSinceQuery",
+                        Errors.ErrorKind.InvalidOperation,
+                        $"The long-context threshold of '{price.Model}' ({price.LongContextThreshold}) is not one these rows were read by ({slice.PromptAbove} to {slice.PromptUpTo} tokens of prompt): the price book changed after the query. Run the query again.",
+                        price.Model);
+                return CostCalculator.Price(price, usage, longContext);
             }
         }
     }

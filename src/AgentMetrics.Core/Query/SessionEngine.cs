@@ -17,7 +17,7 @@ namespace AgentMetrics.Query
             {
                 ReadTimingAndOrigins(warehouse, filter, idleThreshold, sessions);
                 ReadCounts(warehouse, filter, sessions);
-                return CostEngine.LoadSlices(warehouse, filter, new[] { CostGrouping.Session }, allKeys: true);
+                return CostEngine.LoadSlices(warehouse, filter, new[] { CostGrouping.Session }, prices.LongContextThresholds, allKeys: true).Slices;
             });
             foreach (UsageSlice slice in slices)
             {
@@ -44,6 +44,8 @@ namespace AgentMetrics.Query
                     session.TotalTokens = row.TotalTokens;
                     session.CostUsd = row.CostUsd;
                     session.UnpricedRequests = row.UnpricedRequests;
+                    session.AssumedModel = row.AssumedModel;
+                    session.AssumedRequests = row.AssumedRequests;
                     // Claude Code reports per session (cost-state, read above); telemetry stores per request.
                     if (session.Source != nameof(AgentSource.Claude) && row.ReportedCostUsd.HasValue)
                     {

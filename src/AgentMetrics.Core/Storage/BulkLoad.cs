@@ -105,14 +105,15 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
         /// Returns, by source, the tool calls the writer counted more than once because it had forgotten their
         /// keys (it counts a call each time it appends a row holding one); empty when it forgot none.
         /// </summary>
-        public static Dictionary<string, long> Finish(Warehouse warehouse)
+        /// <paramref name="thresholds"/>: the price book's long-context thresholds, to band the rollup by besides its own (null: unknown).
+        public static Dictionary<string, long> Finish(Warehouse warehouse, IEnumerable<long>? thresholds = null)
         {
             // The index build sorts every request: a small page cache and temporary files on disk make SQLite
             // spill that sort to a file instead of holding it in memory (the import's memory budget is 200 MB).
             warehouse.Execute("PRAGMA cache_size = -4096; PRAGMA temp_store = FILE;");
             try
             {
-                return FinishInTransaction(warehouse);
+                return FinishInTransaction(warehouse, thresholds);
             }
             finally
             {
@@ -120,7 +121,7 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
             }
         }
 
-        private static Dictionary<string, long> FinishInTransaction(Warehouse warehouse)
+        private static Dictionary<string, long> FinishInTransaction(Warehouse warehouse, IEnumerable<long>? thresholds)
         {
             Dictionary<string, long> repeatedCalls = MergeRepeatedCopies(warehouse);
             using (SqliteTransaction tx = warehouse.BeginWrite())
@@ -137,6 +138,7 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
             // and the rollup is replaced in the same transaction as the indexes, so the first query finds it
             // current. Reported session costs are spread after the indexes exist (one indexed update a session)
             // and summed by SQLite with the rest, so when there are any the rollup is left to SQLite too.
+            Rules.PromptBands bands = RollupMaintainer.Bands(warehouse).With(thresholds ?? Array.Empty<long>());
             bool spreadsCosts = warehouse.Scalar<long>("SELECT EXISTS (SELECT 1 FROM session_reports WHERE reported_cost IS NOT NULL);") != 0;
             Task<RollupSums?> sums = spreadsCosts
                 ? Task.FromResult<RollupSums?>(null)
@@ -145,14 +147,14 @@ DROP TRIGGER IF EXISTS requests_rollup_update;", tx);
                     using Warehouse reader = Warehouse.Open(warehouse.Path, readOnly: true);
                     // One pass over the table: pages read once need no cache, and this one runs beside the index builds' own.
                     reader.Execute($"PRAGMA cache_size = {ScanCacheSizePragmaValue};");
-                    return RollupMaintainer.SumAll(reader);
+                    return RollupMaintainer.SumAll(reader, bands);
                 });
             try
             {
                 using SqliteTransaction tx = warehouse.BeginWrite();
                 warehouse.Execute(string.Concat(Schema.DeferredIndexes.Select(index => index.Create + "\n")) + Schema.RollupWriteTriggersSql, tx);
                 ReportedCostAllocator.AllocateAll(warehouse, tx);
-                RollupMaintainer.Rebuild(warehouse, tx, sums.GetAwaiter().GetResult());
+                RollupMaintainer.Rebuild(warehouse, tx, sums.GetAwaiter().GetResult(), bands);
                 warehouse.Execute($"DROP TABLE IF EXISTS {MarkerTable};", tx);
                 tx.Commit();
             }

@@ -300,6 +300,24 @@ ALTER TABLE requests ADD COLUMN file_id INTEGER;
 UPDATE requests SET file_id = (SELECT f.file_id FROM source_files f WHERE f.path = requests.file_path) WHERE file_path IS NOT NULL;
 ALTER TABLE requests DROP COLUMN file_path;
 " + RollupWriteTriggersSql,
+
+            // 6: long context is decided by each model's threshold in the price book, which the user can change
+            // after an import: the rollup sums per prompt band between the thresholds it lists instead of by a
+            // decision at one global 200,000 (see RollupMaintainer). And requests that name no model are priced
+            // as the model the price book assumes for their client version, which the rollup keeps for them.
+            // rollup_price_book names the price book files last checked against the thresholds, so an import
+            // reads the YAML only when they changed. The rows so far are the bands of {200000}; the buckets of
+            // requests without a model are marked for
+            // the next import to sum again with their client versions.
+            @"
+ALTER TABLE usage_rollup RENAME COLUMN long_context TO prompt_above;
+UPDATE usage_rollup SET prompt_above = 200000 WHERE prompt_above <> 0;
+ALTER TABLE usage_rollup ADD COLUMN client_version TEXT;
+CREATE TABLE rollup_thresholds (threshold INTEGER PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO rollup_thresholds VALUES (200000);
+CREATE TABLE rollup_price_book (fingerprint TEXT NOT NULL);
+INSERT OR IGNORE INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests WHERE model IS NULL;
+",
         };
     }
 }

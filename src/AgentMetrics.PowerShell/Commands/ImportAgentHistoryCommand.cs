@@ -87,8 +87,24 @@ namespace AgentMetrics.PowerShell.Commands
                 return;
             }
 
+            // The rollup is banded by the price book's long-context thresholds: the import asks for them when the
+            // book's files changed since the warehouse last checked them (the fingerprint), or for a first import.
+            AgentMetricsException? badPriceBook = null;
             var options = new ImportOptions
             {
+                PriceBookFingerprint = PriceBookFingerprint(),
+                LongContextThresholds = () =>
+                {
+                    try
+                    {
+                        return UsageQueryCmdlet.LoadPrices().LongContextThresholds;
+                    }
+                    catch (AgentMetricsException ex)
+                    {
+                        badPriceBook = ex;
+                        return null;
+                    }
+                },
                 Sources = Source,
                 Paths = ParameterSetName == DefaultSet ? null : _paths,
                 Force = Force.IsPresent,
@@ -135,10 +151,27 @@ namespace AgentMetrics.PowerShell.Commands
             }
 
             WarnMalformed(results);
+            if (badPriceBook is not null)
+            {
+                WriteWarning($"The import is complete, but the price book could not be read, so cost queries may run slower until it is fixed and the next import: {badPriceBook.Message}");
+            }
 
             foreach (var result in results)
             {
                 WriteObject(ForOutput(result));
+            }
+        }
+
+        /// <summary>Null when the price book folder is missing: the import still runs, and asks for the thresholds.</summary>
+        private static string? PriceBookFingerprint()
+        {
+            try
+            {
+                return Pricing.PriceBook.DefaultFingerprint(ShippedPricingFolder);
+            }
+            catch (AgentMetricsException)
+            {
+                return null;
             }
         }
 
