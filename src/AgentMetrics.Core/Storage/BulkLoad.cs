@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using AgentMetrics.Rules;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Storage
@@ -33,15 +34,14 @@ namespace AgentMetrics.Storage
 
         internal const string NoteRepeatSql = "INSERT INTO " + RepeatsTable + " (kind, source, key) VALUES ($kind, $source, $key);";
 
-        // The copy the warehouse keeps is the first by the precedence of the upsert (heaviest, earliest, earliest
-        // file, path, line); the others go. One pass over the table finds the noted keys' rows.
-        private const string DropLosingRequestCopiesSql = @"
+        // The copy the warehouse keeps is the first by the precedence of the upsert (Rules.RequestPrecedence); the
+        // others go. One pass over the table finds the noted keys' rows.
+        private static readonly string DropLosingRequestCopiesSql = @"
 DELETE FROM requests WHERE request_pk IN (
     SELECT request_pk FROM (
         SELECT request_pk, row_number() OVER (
             PARTITION BY source, dedup_key
-            ORDER BY weight DESC, ts, coalesce(file_start_ts, 9223372036854775807),
-                     coalesce((SELECT path FROM source_files f WHERE f.file_id = requests.file_id), ''), line, request_pk) AS copy
+            ORDER BY " + RequestPrecedence.OrderBySql + @", request_pk) AS copy
         FROM requests
         WHERE (source, dedup_key) IN (SELECT source, key FROM " + RepeatsTable + @" WHERE kind = 0))
     WHERE copy > 1);";

@@ -300,6 +300,16 @@ ALTER TABLE requests ADD COLUMN file_id INTEGER;
 UPDATE requests SET file_id = (SELECT f.file_id FROM source_files f WHERE f.path = requests.file_path) WHERE file_path IS NOT NULL;
 ALTER TABLE requests DROP COLUMN file_path;
 " + RollupWriteTriggersSql,
+
+            // 6: each file's last timestamp, which tells the original of a resumed Claude session from the file that
+            // repeats it (docs/formats.md, Claude Code rule 6; Rules.RequestPrecedence). The path used to decide,
+            // so Claude files are read once more from the start by the next import: their copies are compared again
+            // by the files' ends (upserts: the totals stay as they are, the sessions come right).
+            @"
+ALTER TABLE source_files ADD COLUMN last_ts INTEGER;
+UPDATE source_files SET mtime_ms = -1, consumed_bytes = 0, consumed_lines = 0, head_hash = NULL, tail_hash = NULL
+WHERE source = 'Claude';
+",
         };
     }
 }
