@@ -231,14 +231,14 @@ namespace AgentMetrics.Storage
 
             public KeptCall WithCall() => new KeptCall(RowId, true, HasResult, ResultTs, IsError, DurationMs);
 
-            /// <summary>Earliest time, any error, the latest copy's duration if it has one.</summary>
+            /// <summary>A copy of the result merged in (Rules.ToolResultMerge).</summary>
             public KeptCall WithResult(long? ts, bool isError, long? durationMs) => new KeptCall(
                 RowId,
                 CallSeen,
                 true,
-                ResultTs is null ? ts : ts is null ? ResultTs : Math.Min(ResultTs.Value, ts.Value),
-                IsError || isError,
-                durationMs ?? DurationMs);
+                ToolResultMerge.Time(ResultTs, ts),
+                ToolResultMerge.Error(IsError, isError),
+                ToolResultMerge.Duration(DurationMs, durationMs));
 
             public bool SameResultAs(KeptCall other) =>
                 HasResult == other.HasResult && ResultTs == other.ResultTs && IsError == other.IsError && DurationMs == other.DurationMs;

@@ -47,20 +47,19 @@ DELETE FROM requests WHERE request_pk IN (
     WHERE copy > 1);";
 
         // The noted calls that do have several rows, and what their rows merge to.
-        private const string RepeatedCallsSql = @"
+        private static readonly string RepeatedCallsSql = @"
 CREATE TEMP TABLE call_copies AS
 SELECT source, call_id,
        coalesce(min(CASE WHEN name IS NOT NULL THEN rowid END), min(rowid)) AS keeper,
-       max(CASE WHEN duration_ms IS NOT NULL THEN rowid END) AS duration_row,
-       max(has_result) AS has_result, min(result_ts) AS result_ts, max(is_error) AS is_error,
+       " + ToolResultMerge.DurationRowAggregateSql + @" AS duration_row,
+       " + ToolResultMerge.AggregateSql + @",
        count(name) AS named
 FROM tool_calls
 WHERE (source, call_id) IN (SELECT source, key FROM " + RepeatsTable + @" WHERE kind = 1)
 GROUP BY source, call_id HAVING count(*) > 1;";
 
         // Rows of one call merge as its copies do on the incremental path: the first row that holds the call
-        // (rows are appended in reading order) keeps it, the result is the earliest time, any error and the
-        // duration of the latest row that has one.
+        // (rows are appended in reading order) keeps it, the result merges as Rules.ToolResultMerge says.
         private const string MergeToolCallCopiesSql = @"
 UPDATE tool_calls SET has_result = c.has_result, result_ts = c.result_ts, is_error = c.is_error,
     duration_ms = (SELECT d.duration_ms FROM tool_calls d WHERE d.rowid = c.duration_row)

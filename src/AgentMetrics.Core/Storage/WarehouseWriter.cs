@@ -43,14 +43,10 @@ ON CONFLICT (source, call_id) DO UPDATE SET
     is_sidechain = excluded.is_sidechain, agent = excluded.agent
 WHERE tool_calls.name IS NULL;";
 
-        // Copies of a result merge: the earliest time, any error, the latest copy's duration if it has one.
-        private const string UpsertToolResultSql = @"
+        // Copies of a result merge as Rules.ToolResultMerge says.
+        private static readonly string UpsertToolResultSql = @"
 INSERT INTO tool_calls (source, call_id, has_result, result_ts, is_error, duration_ms) VALUES ($source, $callId, 1, $ts, $isError, $duration)
-ON CONFLICT (source, call_id) DO UPDATE SET
-    has_result = 1,
-    result_ts = min(coalesce(tool_calls.result_ts, excluded.result_ts), coalesce(excluded.result_ts, tool_calls.result_ts)),
-    is_error = max(tool_calls.is_error, excluded.is_error),
-    duration_ms = coalesce(excluded.duration_ms, tool_calls.duration_ms);";
+ON CONFLICT (source, call_id) DO UPDATE SET " + ToolResultMerge.SetSql("tool_calls", "excluded") + ";";
 
         // A first import writes into tables whose unique keys are not built yet (BulkLoad): every row is an
         // append, and a copy of a key already written replaces that row by its row id (see BulkKeys).
