@@ -18,6 +18,9 @@ namespace AgentMetrics.Rules
     /// (one file copied twice, a Codex rollout in both sessions/ and archived_sessions/): the path, so that the row
     /// kept does not depend on the order the files were read in.</item>
     /// </list>
+    /// The session a request counts in is its kept copy's sessionId, and a tool call counts in its request's session
+    /// (queries join tool_calls to requests by request_key; the call's own session_id is only a fallback for a call
+    /// whose request has no row): so this order is also the rule for which session a copy belongs to.
     /// Written once, here: the C# comparison (the first import's in-memory keys, a batch's own copies) and the SQL of
     /// the upsert and of the first import's final merge are all made from <see cref="Order"/>.
     /// </summary>
