@@ -18,6 +18,9 @@ namespace AgentMetrics.Core.Tests
     {
         private readonly ScratchFolder _scratch = new ScratchFolder();
 
+        /// <summary>The files' last timestamps (the others have none): both start at the same instant, the resumed one goes on.</summary>
+        private static readonly Dictionary<string, long> Ends = new Dictionary<string, long> { ["original.jsonl"] = 15_000, ["resumed.jsonl"] = 20_000 };
+
         private static List<ImportBatch> Batches()
         {
             RequestRecord Copy(string key, long weightPart, long ts, string path, long line, string model) => new RequestRecord
@@ -29,7 +32,9 @@ namespace AgentMetrics.Core.Tests
             var first = new ImportBatch();
             first.Requests.Add(Copy("grows", 10, 5_000, "a.jsonl", 1, "partial"));
             first.Requests.Add(Copy("earlier-wins", 10, 6_000, "a.jsonl", 2, "late"));
-            first.Requests.Add(Copy("path-breaks-tie", 10, 7_000, "b.jsonl", 3, "from-b"));
+            first.Requests.Add(Copy("line-breaks-tie", 10, 7_000, "b.jsonl", 3, "from-b"));
+            first.Requests.Add(Copy("path-breaks-tie", 10, 7_500, "b.jsonl", 30, "from-b"));
+            first.Requests.Add(Copy("end-breaks-tie", 10, 7_700, "resumed.jsonl", 1, "from-resumed"));
             first.Requests.Add(Copy("only-once", 3, 8_000, "a.jsonl", 4, "single"));
             first.ToolCalls.Add(new ToolCallRecord { CallId = "call-1", RequestKey = "grows", SessionId = "s1", Name = "Read", Ts = 5_000 });
             first.ToolResults.Add(new ToolResultRecord { CallId = "call-1", Ts = 9_000, IsError = false, DurationMs = null });
@@ -44,14 +49,16 @@ namespace AgentMetrics.Core.Tests
             second.Requests.Add(Copy("grows", 50, 5_000, "a.jsonl", 9, "final"));
             second.Requests.Add(Copy("grows", 20, 5_000, "a.jsonl", 8, "middle"));
             second.Requests.Add(Copy("earlier-wins", 10, 5_500, "c.jsonl", 1, "early"));
-            second.Requests.Add(Copy("path-breaks-tie", 10, 7_000, "a.jsonl", 30, "from-a"));
+            second.Requests.Add(Copy("line-breaks-tie", 10, 7_000, "a.jsonl", 30, "from-a"));
+            second.Requests.Add(Copy("path-breaks-tie", 10, 7_500, "a.jsonl", 30, "from-a"));
+            second.Requests.Add(Copy("end-breaks-tie", 10, 7_700, "original.jsonl", 1, "from-original"));
             second.ToolCalls.Add(new ToolCallRecord { CallId = "call-1", RequestKey = "grows", SessionId = "s1", Name = "Copy", Ts = 1 });
             second.ToolCalls.Add(new ToolCallRecord { CallId = "call-2", RequestKey = "earlier-wins", SessionId = "s1", Name = "Bash", Ts = 5_500 });
             second.ToolCalls.Add(new ToolCallRecord { CallId = "result-first", RequestKey = "grows", SessionId = "s1", Name = "Grep", Ts = 9_050 });
             second.ToolResults.Add(new ToolResultRecord { CallId = "call-1", Ts = 8_500, IsError = true, DurationMs = 70 });
 
             var third = new ImportBatch();
-            third.Requests.Add(Copy("grows", 50, 5_000, "z.jsonl", 1, "same-weight-later-path"));
+            third.Requests.Add(Copy("grows", 50, 5_000, "z.jsonl", 9, "same-weight-later-path"));
             third.ToolResults.Add(new ToolResultRecord { CallId = "call-1", Ts = null, IsError = false, DurationMs = null });
             third.ToolResults.Add(new ToolResultRecord { CallId = "call-2", Ts = null, IsError = false, DurationMs = 5 });
             return new List<ImportBatch> { first, second, third };
@@ -94,7 +101,8 @@ namespace AgentMetrics.Core.Tests
                         part.ToolResults.AddRange(batch.ToolResults);
                     }
 
-                    writer.Write(AgentSource.Claude, part, new FileManifest { Source = AgentSource.Claude, Path = byFile[i].Key });
+                    Ends.TryGetValue(byFile[i].Key, out long end);
+                    writer.Write(AgentSource.Claude, part, new FileManifest { Source = AgentSource.Claude, Path = byFile[i].Key, LastTs = end == 0 ? null : end });
                 }
             }
         }
@@ -113,9 +121,11 @@ namespace AgentMetrics.Core.Tests
             Assert.Equal(new[]
             {
                 "earlier-wins|early|5500|10|11|c.jsonl|1",
+                "end-breaks-tie|from-original|7700|10|11|original.jsonl|1",
                 "grows|final|5000|50|51|a.jsonl|9",
+                "line-breaks-tie|from-b|7000|10|11|b.jsonl|3",
                 "only-once|single|8000|3|4|a.jsonl|4",
-                "path-breaks-tie|from-a|7000|10|11|a.jsonl|30",
+                "path-breaks-tie|from-a|7500|10|11|a.jsonl|30",
             }, Rows(incremental, RequestsSql));
             // The first copy of a call wins; a result read before its call is kept for it; one whose call never
             // came is held but is no call.

@@ -2,54 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using AgentMetrics.Import;
+using AgentMetrics.Rules;
 
 namespace AgentMetrics.Storage
 {
-    /// <summary>
-    /// Which copy of a request the warehouse keeps: the heaviest (the final streaming snapshot), then the
-    /// earliest, then the one from the earliest-starting file, then by path and line, so that the result does
-    /// not depend on the order files are read in. The upsert's WHERE clause states the same order in SQL.
-    /// </summary>
-    internal readonly struct Precedence
-    {
-        private readonly long _weight;
-        private readonly long _ts;
-        private readonly long _fileStartTs;
-        private readonly string _filePath;
-        private readonly long _line;
-
-        public Precedence(RequestRecord request)
-        {
-            _weight = request.Weight;
-            _ts = request.Ts;
-            _fileStartTs = request.FileStartTs ?? long.MaxValue;
-            _filePath = request.FilePath ?? string.Empty;
-            _line = request.Line;
-        }
-
-        public bool Beats(Precedence other)
-        {
-            if (_weight != other._weight)
-            {
-                return _weight > other._weight;
-            }
-
-            if (_ts != other._ts)
-            {
-                return _ts < other._ts;
-            }
-
-            if (_fileStartTs != other._fileStartTs)
-            {
-                return _fileStartTs < other._fileStartTs;
-            }
-
-            int byPath = string.CompareOrdinal(_filePath, other._filePath);
-            return byPath != 0 ? byPath < 0 : _line < other._line;
-        }
-    }
-
     /// <summary>
     /// The keys a first import has written, with what deciding the next copy needs: the row to replace and
     /// the kept copy's precedence. This is what the unique indexes answer on the incremental path; here it
@@ -221,15 +177,16 @@ namespace AgentMetrics.Storage
 
         internal readonly struct KeptRequest
         {
-            public KeptRequest(long rowId, Precedence precedence)
+            public KeptRequest(long rowId, RequestRank rank)
             {
                 RowId = rowId;
-                Precedence = precedence;
+                Rank = rank;
             }
 
             public long RowId { get; }
 
-            public Precedence Precedence { get; }
+            /// <summary>The kept copy's rank (Rules.RequestPrecedence); its file's end is the one this import read.</summary>
+            public RequestRank Rank { get; }
         }
 
         /// <summary>
@@ -274,14 +231,14 @@ namespace AgentMetrics.Storage
 
             public KeptCall WithCall() => new KeptCall(RowId, true, HasResult, ResultTs, IsError, DurationMs);
 
-            /// <summary>Earliest time, any error, the latest copy's duration if it has one.</summary>
+            /// <summary>A copy of the result merged in (Rules.ToolResultMerge).</summary>
             public KeptCall WithResult(long? ts, bool isError, long? durationMs) => new KeptCall(
                 RowId,
                 CallSeen,
                 true,
-                ResultTs is null ? ts : ts is null ? ResultTs : Math.Min(ResultTs.Value, ts.Value),
-                IsError || isError,
-                durationMs ?? DurationMs);
+                ToolResultMerge.Time(ResultTs, ts),
+                ToolResultMerge.Error(IsError, isError),
+                ToolResultMerge.Duration(DurationMs, durationMs));
 
             public bool SameResultAs(KeptCall other) =>
                 HasResult == other.HasResult && ResultTs == other.ResultTs && IsError == other.IsError && DurationMs == other.DurationMs;

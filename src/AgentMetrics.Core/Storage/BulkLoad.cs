@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using AgentMetrics.Rules;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Storage
@@ -33,34 +34,32 @@ namespace AgentMetrics.Storage
 
         internal const string NoteRepeatSql = "INSERT INTO " + RepeatsTable + " (kind, source, key) VALUES ($kind, $source, $key);";
 
-        // The copy the warehouse keeps is the first by the precedence of the upsert (heaviest, earliest, earliest
-        // file, path, line); the others go. One pass over the table finds the noted keys' rows.
-        private const string DropLosingRequestCopiesSql = @"
+        // The copy the warehouse keeps is the first by the precedence of the upsert (Rules.RequestPrecedence); the
+        // others go. One pass over the table finds the noted keys' rows.
+        private static readonly string DropLosingRequestCopiesSql = @"
 DELETE FROM requests WHERE request_pk IN (
     SELECT request_pk FROM (
         SELECT request_pk, row_number() OVER (
             PARTITION BY source, dedup_key
-            ORDER BY weight DESC, ts, coalesce(file_start_ts, 9223372036854775807),
-                     coalesce((SELECT path FROM source_files f WHERE f.file_id = requests.file_id), ''), line, request_pk) AS copy
+            ORDER BY " + RequestPrecedence.OrderBySql + @", request_pk) AS copy
         FROM requests
         WHERE (source, dedup_key) IN (SELECT source, key FROM " + RepeatsTable + @" WHERE kind = 0))
     WHERE copy > 1);";
 
         // The noted calls that do have several rows, and what their rows merge to.
-        private const string RepeatedCallsSql = @"
+        private static readonly string RepeatedCallsSql = @"
 CREATE TEMP TABLE call_copies AS
 SELECT source, call_id,
        coalesce(min(CASE WHEN name IS NOT NULL THEN rowid END), min(rowid)) AS keeper,
-       max(CASE WHEN duration_ms IS NOT NULL THEN rowid END) AS duration_row,
-       max(has_result) AS has_result, min(result_ts) AS result_ts, max(is_error) AS is_error,
+       " + ToolResultMerge.DurationRowAggregateSql + @" AS duration_row,
+       " + ToolResultMerge.AggregateSql + @",
        count(name) AS named
 FROM tool_calls
 WHERE (source, call_id) IN (SELECT source, key FROM " + RepeatsTable + @" WHERE kind = 1)
 GROUP BY source, call_id HAVING count(*) > 1;";
 
         // Rows of one call merge as its copies do on the incremental path: the first row that holds the call
-        // (rows are appended in reading order) keeps it, the result is the earliest time, any error and the
-        // duration of the latest row that has one.
+        // (rows are appended in reading order) keeps it, the result merges as Rules.ToolResultMerge says.
         private const string MergeToolCallCopiesSql = @"
 UPDATE tool_calls SET has_result = c.has_result, result_ts = c.result_ts, is_error = c.is_error,
     duration_ms = (SELECT d.duration_ms FROM tool_calls d WHERE d.rowid = c.duration_row)

@@ -37,6 +37,9 @@ namespace AgentMetrics.Storage
 
         public long? FirstTs { get; set; }
 
+        /// <summary>The file's last timestamp when it was last read (see Rules.FileEnd): which of two files ended first.</summary>
+        public long? LastTs { get; set; }
+
         public long Malformed { get; set; }
 
         public string? State { get; set; }
@@ -45,7 +48,7 @@ namespace AgentMetrics.Storage
         {
             var manifests = new Dictionary<string, FileManifest>(StringComparer.Ordinal);
             using SqliteCommand command = warehouse.Command(
-                "SELECT file_id, path, size, mtime_ms, consumed_bytes, consumed_lines, head_hash, tail_hash, first_ts, malformed, state FROM source_files WHERE source = $source;");
+                "SELECT file_id, path, size, mtime_ms, consumed_bytes, consumed_lines, head_hash, tail_hash, first_ts, malformed, state, last_ts FROM source_files WHERE source = $source;");
             command.Parameters.AddWithValue("$source", source.ToString());
             using SqliteDataReader reader = command.ExecuteReader();
             while (reader.Read())
@@ -64,6 +67,7 @@ namespace AgentMetrics.Storage
                     FirstTs = reader.IsDBNull(8) ? (long?)null : reader.GetInt64(8),
                     Malformed = reader.GetInt64(9),
                     State = reader.IsDBNull(10) ? null : reader.GetString(10),
+                    LastTs = reader.IsDBNull(11) ? (long?)null : reader.GetInt64(11),
                 };
                 manifests[manifest.Path] = manifest;
             }
@@ -133,23 +137,23 @@ namespace AgentMetrics.Storage
         /// its parameters in the order <see cref="SaveValues"/> gives them.
         /// </summary>
         internal const string SaveSql = @"
-INSERT INTO source_files (source, path, size, mtime_ms, consumed_bytes, consumed_lines, head_hash, tail_hash, first_ts, malformed, state, imported_at)
-VALUES ($source, $path, $size, $mtime, $consumed, $lines, $head, $tail, $first, $malformed, $state, $now)
+INSERT INTO source_files (source, path, size, mtime_ms, consumed_bytes, consumed_lines, head_hash, tail_hash, first_ts, malformed, state, imported_at, last_ts)
+VALUES ($source, $path, $size, $mtime, $consumed, $lines, $head, $tail, $first, $malformed, $state, $now, $last)
 ON CONFLICT (path) DO UPDATE SET source = excluded.source, size = excluded.size, mtime_ms = excluded.mtime_ms,
     consumed_bytes = excluded.consumed_bytes, consumed_lines = excluded.consumed_lines, head_hash = excluded.head_hash,
     tail_hash = excluded.tail_hash, first_ts = excluded.first_ts, malformed = excluded.malformed, state = excluded.state,
-    imported_at = excluded.imported_at
+    imported_at = excluded.imported_at, last_ts = excluded.last_ts
 RETURNING file_id;";
 
         internal static readonly string[] SaveParameters =
         {
-            "$source", "$path", "$size", "$mtime", "$consumed", "$lines", "$head", "$tail", "$first", "$malformed", "$state", "$now",
+            "$source", "$path", "$size", "$mtime", "$consumed", "$lines", "$head", "$tail", "$first", "$malformed", "$state", "$now", "$last",
         };
 
         internal object?[] SaveValues() => new object?[]
         {
             Source.ToString(), Path, Size, MtimeMs, ConsumedBytes, ConsumedLines, HeadHash, TailHash, FirstTs, Malformed, State,
-            Util.TimeUtil.ToUnixMs(DateTimeOffset.UtcNow),
+            Util.TimeUtil.ToUnixMs(DateTimeOffset.UtcNow), LastTs,
         };
     }
 }

@@ -318,6 +318,16 @@ INSERT INTO rollup_thresholds VALUES (200000);
 CREATE TABLE rollup_price_book (fingerprint TEXT NOT NULL);
 INSERT OR IGNORE INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests WHERE model IS NULL;
 ",
+
+            // 7: each file's last timestamp, which tells the original of a resumed Claude session from the file that
+            // repeats it (docs/formats.md, Claude Code rule 6; Rules.RequestPrecedence). The path used to decide,
+            // so Claude files are read once more from the start by the next import: their copies are compared again
+            // by the files' ends (upserts: the totals stay as they are, the sessions come right).
+            @"
+ALTER TABLE source_files ADD COLUMN last_ts INTEGER;
+UPDATE source_files SET mtime_ms = -1, consumed_bytes = 0, consumed_lines = 0, head_hash = NULL, tail_hash = NULL
+WHERE source = 'Claude';
+",
         };
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AgentMetrics.Import;
+using AgentMetrics.Rules;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Storage
@@ -21,7 +22,7 @@ VALUES ($source, $key, $requestId, $session, $ts, $model, $agent,
     $agentId, $projectPath, $project, $branch, $version, $operation, $input, $output, $cw5m, $cw1h, $cacheRead, $reasoning, $web,
     $weight, $synthetic, $success, $duration, $reportedCost, $fileStart, $fileId, $line)";
 
-        private const string UpsertRequestSql = InsertRequestRowSql + @"
+        private static readonly string UpsertRequestSql = InsertRequestRowSql + @"
 ON CONFLICT (source, dedup_key) DO UPDATE SET
     request_id = excluded.request_id, session_id = excluded.session_id, ts = excluded.ts, model = excluded.model,
     agent = excluded.agent, agent_id = excluded.agent_id, project_path = excluded.project_path, project = excluded.project,
@@ -31,14 +32,7 @@ ON CONFLICT (source, dedup_key) DO UPDATE SET
     web_searches = excluded.web_searches, weight = excluded.weight, is_synthetic = excluded.is_synthetic,
     success = excluded.success, duration_ms = excluded.duration_ms, reported_cost = excluded.reported_cost,
     file_start_ts = excluded.file_start_ts, file_id = excluded.file_id, line = excluded.line
-WHERE excluded.weight > requests.weight
-   OR (excluded.weight = requests.weight AND (
-          excluded.ts < requests.ts
-       OR (excluded.ts = requests.ts AND (
-              coalesce(excluded.file_start_ts, 9223372036854775807) < coalesce(requests.file_start_ts, 9223372036854775807)
-           OR (coalesce(excluded.file_start_ts, 9223372036854775807) = coalesce(requests.file_start_ts, 9223372036854775807)
-               AND (coalesce((SELECT path FROM source_files WHERE file_id = excluded.file_id), '') < coalesce((SELECT path FROM source_files WHERE file_id = requests.file_id), '')
-                    OR (excluded.file_id = requests.file_id AND excluded.line < requests.line)))))));";
+WHERE " + RequestPrecedence.ExcludedBeatsKeptSql + ";";
 
         // The first copy of a call wins; a row that so far holds only the call's result (no name) takes it.
         private const string UpsertToolCallSql = @"
@@ -49,14 +43,10 @@ ON CONFLICT (source, call_id) DO UPDATE SET
     is_sidechain = excluded.is_sidechain, agent = excluded.agent
 WHERE tool_calls.name IS NULL;";
 
-        // Copies of a result merge: the earliest time, any error, the latest copy's duration if it has one.
-        private const string UpsertToolResultSql = @"
+        // Copies of a result merge as Rules.ToolResultMerge says.
+        private static readonly string UpsertToolResultSql = @"
 INSERT INTO tool_calls (source, call_id, has_result, result_ts, is_error, duration_ms) VALUES ($source, $callId, 1, $ts, $isError, $duration)
-ON CONFLICT (source, call_id) DO UPDATE SET
-    has_result = 1,
-    result_ts = min(coalesce(tool_calls.result_ts, excluded.result_ts), coalesce(excluded.result_ts, tool_calls.result_ts)),
-    is_error = max(tool_calls.is_error, excluded.is_error),
-    duration_ms = coalesce(excluded.duration_ms, tool_calls.duration_ms);";
+ON CONFLICT (source, call_id) DO UPDATE SET " + ToolResultMerge.SetSql("tool_calls", "excluded") + ";";
 
         // A first import writes into tables whose unique keys are not built yet (BulkLoad): every row is an
         // append, and a copy of a key already written replaces that row by its row id (see BulkKeys).
@@ -171,7 +161,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         {
             string sourceName = source.ToString();
             // First, for the file's id: its requests name the file by it. The same transaction holds both.
-            var file = new BatchFile(manifest.Path, Prepared(FileManifest.SaveSql, FileManifest.SaveParameters).ExecuteInt64(manifest.SaveValues()));
+            var file = new BatchFile(manifest.Path, Prepared(FileManifest.SaveSql, FileManifest.SaveParameters).ExecuteInt64(manifest.SaveValues()), manifest.LastTs);
             foreach (var pair in batch.AgentTypes)
             {
                 _agentTypes[(sourceName, pair.Key)] = pair.Value;
@@ -248,7 +238,7 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         private void UpsertRequests(string sourceName, List<RequestRecord> requests, BatchFile file)
         {
             PreparedStatement upsert = Prepared(UpsertRequestSql, RequestParameters);
-            foreach (RequestRecord r in Winners(requests))
+            foreach (RequestRecord r in Winners(requests, file.End))
             {
                 upsert.Execute(RequestValues(sourceName, r, file));
             }
@@ -261,10 +251,10 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             // Looked up once a batch: finding a statement hashes its whole SQL text.
             PreparedStatement insert = Prepared(InsertRequestSql, RequestParameters);
             PreparedStatement replace = Prepared(ReplaceRequestSql, ReplaceRequestParameters);
-            foreach (RequestRecord r in Winners(requests))
+            foreach (RequestRecord r in Winners(requests, file.End))
             {
                 var key = BulkKeys.KeyHash.Of(r.DedupKey, seed);
-                var precedence = new Precedence(r);
+                var rank = RequestRank.Of(r, file.End);
                 if (!kept.Held.TryGetValue(key, out BulkKeys.KeptRequest current))
                 {
                     insert.Execute(RequestValues(sourceName, r, file));
@@ -274,14 +264,14 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
                         NoteRepeat(BulkLoad.RepeatedRequest, sourceName, r.DedupKey);
                     }
 
-                    kept.Add(key, new BulkKeys.KeptRequest(row, precedence), _bulkKeys.Budget);
+                    kept.Add(key, new BulkKeys.KeptRequest(row, rank), _bulkKeys.Budget);
                 }
-                else if (precedence.Beats(current.Precedence))
+                else if (rank.Beats(current.Rank))
                 {
                     object?[] values = RequestValues(sourceName, r, file, extra: 1);
                     values[values.Length - 1] = current.RowId;
                     replace.Execute(values);
-                    kept.Held[key] = new BulkKeys.KeptRequest(current.RowId, precedence);
+                    kept.Held[key] = new BulkKeys.KeptRequest(current.RowId, rank);
                 }
             }
         }
@@ -424,14 +414,15 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
 
         /// <summary>
         /// The copies of one request that a batch holds (a response split over lines, streamed partials)
-        /// reduced to the one the warehouse would keep, by the same order as the upsert's WHERE clause.
+        /// reduced to the one the warehouse would keep (Rules.RequestPrecedence, as the upsert's WHERE clause).
         /// </summary>
-        internal static IEnumerable<RequestRecord> Winners(List<RequestRecord> requests)
+        /// <param name="fileEnd">The last timestamp of the batch's file (a batch holds one file's records).</param>
+        internal static IEnumerable<RequestRecord> Winners(List<RequestRecord> requests, long? fileEnd)
         {
             var best = new Dictionary<string, RequestRecord>(requests.Count, StringComparer.Ordinal);
             foreach (RequestRecord candidate in requests)
             {
-                if (!best.TryGetValue(candidate.DedupKey, out RequestRecord? current) || new Precedence(candidate).Beats(new Precedence(current)))
+                if (!best.TryGetValue(candidate.DedupKey, out RequestRecord? current) || RequestRank.Of(candidate, fileEnd).Beats(RequestRank.Of(current, fileEnd)))
                 {
                     best[candidate.DedupKey] = candidate;
                 }
@@ -449,11 +440,15 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
             private readonly string _path;
             private readonly long _id;
 
-            public BatchFile(string path, long id)
+            public BatchFile(string path, long id, long? end)
             {
                 _path = path;
                 _id = id;
+                End = end;
             }
+
+            /// <summary>The file's last timestamp, as saved in its manifest (Rules.FileEnd).</summary>
+            public long? End { get; }
 
             public object? IdOf(string? path) => string.Equals(path, _path, StringComparison.Ordinal) ? _id : (object?)null;
         }
