@@ -15,7 +15,7 @@ namespace AgentMetrics.Import
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                return reader.GetString();
+                return Json.Text(ref reader);
             }
 
             reader.Skip();
@@ -221,11 +221,12 @@ namespace AgentMetrics.Import
         private byte[] _utf8 = Array.Empty<byte>();
         private string? _value;
 
-        public string Get(ref Utf8JsonReader reader)
+        /// <summary>The string at the reader, or null when it is not Unicode (see <see cref="Json.Text(ref Utf8JsonReader)"/>).</summary>
+        public string? Get(ref Utf8JsonReader reader)
         {
             if (reader.ValueIsEscaped || reader.HasValueSequence)
             {
-                return reader.GetString()!;
+                return Json.Text(ref reader);
             }
 
             ReadOnlySpan<byte> raw = reader.ValueSpan;
@@ -235,7 +236,13 @@ namespace AgentMetrics.Import
             }
 
             // GetString checks the bytes are UTF-8; bytes equal to ones it accepted need no second check.
-            _value = reader.GetString()!;
+            string? text = Json.Text(ref reader);
+            if (text is null)
+            {
+                return null;
+            }
+
+            _value = text;
             _utf8 = raw.ToArray();
             return _value;
         }

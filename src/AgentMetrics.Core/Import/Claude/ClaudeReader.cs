@@ -139,7 +139,7 @@ namespace AgentMetrics.Import.Claude
                 return span.IndexOf("tool_result"u8) < 0 || ToolResultScanner.TryRead(span, batch) ? LineOutcome.Parsed : ParseFully(line, context, batch);
             }
 
-            if (line.HasNewline && AssistantLineScanner.TryRead(span, out ResponseFields? fields, out long? ts))
+            if (line.HasNewline && AssistantLineScanner.TryRead(span, out ResponseFields? fields, out long? ts, out string? assistantAgentId))
             {
                 if (context.FirstTs is null && ts is not null)
                 {
@@ -149,10 +149,12 @@ namespace AgentMetrics.Import.Claude
                 if (fields is not null)
                 {
                     Emit(fields, line, context, batch);
-                    if (context.File.Hints.TryGetValue(AgentTypeHint, out string? agentType) && fields.AgentId is { Length: > 0 } agentId)
-                    {
-                        batch.AgentTypes[agentId] = agentType;
-                    }
+                }
+
+                // As the full parse does: a line without usage still says which agent the file's type belongs to.
+                if (context.File.Hints.TryGetValue(AgentTypeHint, out string? agentType) && assistantAgentId is { Length: > 0 })
+                {
+                    batch.AgentTypes[assistantAgentId] = agentType;
                 }
 
                 return LineOutcome.Parsed;

@@ -138,6 +138,7 @@ namespace AgentMetrics.Import.Claude
                         {
                             reader.Read();
                             isError = reader.TokenType == JsonTokenType.True;
+                            reader.Skip(); // a no-op unless the value is an object or array
                         }
                         else
                         {

@@ -142,7 +142,16 @@ namespace AgentMetrics.Import.Codex
                 if (reader.ValueIsEscaped)
                 {
                     rented = ArrayPool<byte>.Shared.Rent(raw.Length);
-                    int written = reader.CopyString(rented);
+                    int written;
+                    try
+                    {
+                        written = reader.CopyString(rented);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return false; // not Unicode: the full parse reads no text from it either
+                    }
+
                     text = rented.AsSpan(0, written);
                 }
 
@@ -213,23 +222,6 @@ namespace AgentMetrics.Import.Codex
             return exitCode is long code && code != 0;
         }
 
-        private static long? ReadCode(ref Utf8JsonReader reader)
-        {
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.Number:
-                    if (reader.TryGetInt64(out long whole))
-                    {
-                        return whole;
-                    }
-
-                    return reader.TryGetDouble(out double real) ? (long)Math.Round(real) : (long?)null;
-                case JsonTokenType.String:
-                    return long.TryParse(reader.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed) ? parsed : (long?)null;
-                default:
-                    reader.Skip();
-                    return null;
-            }
-        }
+        private static long? ReadCode(ref Utf8JsonReader reader) => Json.CurrentLong(ref reader);
     }
 }
