@@ -130,7 +130,8 @@ namespace AgentMetrics.Import.Codex
         private static bool OutputReportsFailure(ref Utf8JsonReader reader)
         {
             ReadOnlySpan<byte> raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-            if (raw.Length == 0 || raw[0] != (byte)'{')
+            // The full parse looks at the text's first character, which may be written escaped (\u007b).
+            if (raw.Length == 0 || (raw[0] != (byte)'{' && raw[0] != (byte)'\\'))
             {
                 return false;
             }
@@ -155,7 +156,7 @@ namespace AgentMetrics.Import.Codex
                     text = rented.AsSpan(0, written);
                 }
 
-                return ExitCodeIsNonZero(text);
+                return text.Length > 0 && text[0] == (byte)'{' && ExitCodeIsNonZero(text);
             }
             finally
             {
