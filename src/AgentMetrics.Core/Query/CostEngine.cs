@@ -37,7 +37,7 @@ namespace AgentMetrics.Query
     /// </summary>
     public static class CostEngine
     {
-        /// <summary>Prompts larger than this are priced whole at a model's long-context rates (FORMATS.md §4).</summary>
+        /// <summary>Prompts larger than this are priced whole at a model's long-context rates (docs/formats.md#p2-long-context).</summary>
         public const long LongContextThreshold = 200_000;
 
         public static CostResult Summarise(Warehouse warehouse, UsageFilter filter, IReadOnlyList<CostGrouping> by, PeriodOptions periods, PriceBook prices) =>
