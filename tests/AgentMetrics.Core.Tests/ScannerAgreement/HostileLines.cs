@@ -59,6 +59,7 @@ namespace AgentMetrics.Core.Tests.ScannerAgreement
                 yield return ($"{path} = {{}}", Utf8(With(root, path, _ => new JsonObject { ["type"] = "tool_use", ["id"] = "x" })));
                 yield return ($"{path} = []", Utf8(With(root, path, _ => new JsonArray(1, "two", new JsonObject()))));
                 yield return ($"{path} = lone surrogate", Utf8(With(root, path, _ => JsonValue.Create("LONE")).Replace("\"LONE\"", "\"\\ud800x\"")));
+                yield return ($"{path} = bytes that are not UTF-8", NotUtf8(With(root, path, _ => JsonValue.Create("{\"NOTUTF8\":1}"))));
             }
 
             string compact = root.ToJsonString(Relaxed);
@@ -81,6 +82,17 @@ namespace AgentMetrics.Core.Tests.ScannerAgreement
         }
 
         private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+        /// <summary>The text's NOTUTF8 marker as bytes no UTF-8 decoder accepts (a lone continuation byte, then 0xFF).</summary>
+        private static byte[] NotUtf8(string text)
+        {
+            byte[] bytes = Utf8(text);
+            int at = text.IndexOf("NOTUTF8", StringComparison.Ordinal);
+            int offset = Encoding.UTF8.GetByteCount(text.Substring(0, at));
+            bytes[offset] = 0x80;
+            bytes[offset + 1] = 0xFF;
+            return bytes;
+        }
 
         private static string Spaced(JsonNode root)
         {

@@ -7,9 +7,9 @@ using System.Text.Json;
 namespace AgentMetrics.Import.Claude
 {
     /// <summary>
-    /// Claude Code transcripts: every projects/**/*.jsonl under each config folder, the counting rules of
-    /// docs/formats.md#claude-code-transcripts (rules C1-C12). A line yields at most one request copy (assistant usage or an agent_progress mirror of
-    /// a subagent line), its tool_use blocks, tool_result outcomes, or a cost-state report.
+    /// Claude Code transcripts: every projects/**/*.jsonl under each config folder, by the counting rules of
+    /// docs/formats.md#claude-code-transcripts (C1-C12). A line yields at most one request copy (assistant usage or
+    /// an agent_progress mirror of a subagent line), its tool_use blocks, tool_result outcomes, or a cost-state report.
     /// </summary>
     internal sealed class ClaudeReader : SourceReader
     {
