@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Re-derive per-UTC-day, per-model totals of a corpus under the FORMATS.md counting rules, with an
+"""Re-derive per-UTC-day, per-model totals of a corpus under the docs/formats.md counting rules, with an
 independent reader (json.loads per line), and compare with the truth.json the generator wrote.
 
   check_corpus.py HOME [--truth HOME/truth.json] [--json out.json]

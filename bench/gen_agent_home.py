@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a realistic, deterministic fake agent home (Claude Code + Codex CLI histories).
 
-Written for the AgentMetrics benchmark. Shapes follow /work/shared/FORMATS.md and the fixture
+Written for the AgentMetrics benchmark. Shapes follow docs/formats.md and the fixture
 agent-home: split assistant lines per content block (same message.id / requestId, growing streaming
 output_tokens), tool_result lines with big toolUseResult payloads, agent_progress copies, subagent
 files in both layouts, file-history-snapshot lines, resumed sessions repeating history, <synthetic>
@@ -14,7 +14,7 @@ Usage:
   gen_agent_home.py --existing DIR --append-percent 1 [--seed 2]
 
 The generator writes DIR/truth.json (outside .claude/.codex): per UTC day and model the deduplicated
-totals under the FORMATS.md counting rules (largest copy wins, earliest timestamp among equal copies).
+totals under the docs/formats.md counting rules (largest copy wins, earliest timestamp among equal copies).
 Lines are built from string templates with pre-escaped filler text (no per-line json.dumps of big
 objects), so 1 GB takes a few minutes.
 """

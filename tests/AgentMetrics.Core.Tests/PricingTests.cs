@@ -19,7 +19,7 @@ namespace AgentMetrics.Core.Tests
         private static ModelPrice Price(string model) =>
             Shipped.Find(model, Late2026) ?? throw new Xunit.Sdk.XunitException($"{model} is not priced");
 
-        // FORMATS.md §4, row by row: input / output / cache write 5m / cache write 1h / cache read.
+        // The Anthropic and OpenAI list prices (docs/formats.md#prices), row by row: input / output / cache write 5m / cache write 1h / cache read.
         [Theory]
         [InlineData("claude-opus-4-5", "5", "25", "6.25", "10", "0.50")]
         [InlineData("claude-opus-4-6", "5", "25", "6.25", "10", "0.50")]

@@ -13,7 +13,7 @@ using Xunit;
 
 namespace AgentMetrics.Core.Tests
 {
-    /// <summary>The app-emitted stores of FORMATS.md §3, written here with known totals.</summary>
+    /// <summary>The app-emitted stores of docs/formats.md#app-emitted-telemetry-stores, written here with known totals.</summary>
     public sealed class TelemetryStoreTests : IDisposable
     {
         private static readonly PeriodOptions Utc = new PeriodOptions { Utc = true };

@@ -15,7 +15,7 @@ namespace AgentMetrics.Import
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                return reader.GetString();
+                return Json.Text(ref reader);
             }
 
             reader.Skip();
@@ -56,12 +56,46 @@ namespace AgentMetrics.Import
         /// </summary>
         public static void SkipValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
         {
+            if (!TryStepOverLongString(ref reader, line))
+            {
+                SkipValue(ref reader);
+            }
+        }
+
+        /// <summary>
+        /// Skips the property's value like <see cref="SkipValue(ref Utf8JsonReader, ReadOnlySpan{byte})"/>, and inside an
+        /// object or array value steps over every long string that is a property's value, at any depth: the reader
+        /// checks the rest of the value as its own skip would, without walking those strings a byte at a time.
+        /// </summary>
+        public static void SkipValueStepping(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
+        {
+            int depth = reader.CurrentDepth;
+            if (TryStepOverLongString(ref reader, line) || !reader.Read() || (reader.TokenType != JsonTokenType.StartObject && reader.TokenType != JsonTokenType.StartArray))
+            {
+                return;
+            }
+
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    TryStepOverLongString(ref reader, line);
+                }
+                else if ((reader.TokenType == JsonTokenType.EndObject || reader.TokenType == JsonTokenType.EndArray) && reader.CurrentDepth == depth)
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>True when the property's value is a long string and the reader now stands after it; else nothing is read.</summary>
+        private static bool TryStepOverLongString(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
+        {
             int open = reader.HasValueSequence ? -1 : ValueStartAfterName(ref reader, line);
             int close = open < 0 || line[open] != (byte)'"' ? -1 : ClosingQuote(line, open);
             if (close - open < LongString)
             {
-                SkipValue(ref reader);
-                return;
+                return false;
             }
 
             // The reader's other check on a string's bytes (UTF-8 it leaves to GetString, and nothing here reads these).
@@ -75,6 +109,7 @@ namespace AgentMetrics.Import
             var placeholder = new Utf8JsonReader("\"\""u8, isFinalBlock: false, reader.CurrentState);
             placeholder.Read();
             reader = new Utf8JsonReader(line.Slice(close + 1), isFinalBlock: true, placeholder.CurrentState);
+            return true;
         }
 
         /// <summary>
@@ -221,11 +256,12 @@ namespace AgentMetrics.Import
         private byte[] _utf8 = Array.Empty<byte>();
         private string? _value;
 
-        public string Get(ref Utf8JsonReader reader)
+        /// <summary>The string at the reader, or null when it is not Unicode (see <see cref="Json.Text(ref Utf8JsonReader)"/>).</summary>
+        public string? Get(ref Utf8JsonReader reader)
         {
             if (reader.ValueIsEscaped || reader.HasValueSequence)
             {
-                return reader.GetString()!;
+                return Json.Text(ref reader);
             }
 
             ReadOnlySpan<byte> raw = reader.ValueSpan;
@@ -235,7 +271,13 @@ namespace AgentMetrics.Import
             }
 
             // GetString checks the bytes are UTF-8; bytes equal to ones it accepted need no second check.
-            _value = reader.GetString()!;
+            string? text = Json.Text(ref reader);
+            if (text is null)
+            {
+                return null;
+            }
+
+            _value = text;
             _utf8 = raw.ToArray();
             return _value;
         }

@@ -22,7 +22,60 @@ namespace AgentMetrics.Import
             element.TryGet(name, out JsonElement value) && value.ValueKind == JsonValueKind.Object ? value : (JsonElement?)null;
 
         public static string? Str(this JsonElement element, string name) =>
-            element.TryGet(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            element.TryGet(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? Text(value) : null;
+
+        /// <summary>
+        /// A string value's text, or null when it is not Unicode (an escaped lone surrogate, as JavaScript writes a
+        /// string cut inside a pair; bytes that are not UTF-8): absent, like a value of the wrong type, rather than a
+        /// failure of the whole import (docs/formats.md#c3-read-liberally).
+        /// </summary>
+        public static string? Text(JsonElement value)
+        {
+            try
+            {
+                return value.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>As <see cref="Text(JsonElement)"/>, for the string token at a forward-only reader.</summary>
+        public static string? Text(ref Utf8JsonReader reader)
+        {
+            try
+            {
+                return reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// The value at the reader (its token already read) as <see cref="LongOrNull"/> reads it from a document: a whole
+        /// number, a finite real rounded, or a string holding a whole number; anything else is null (and skipped).
+        /// </summary>
+        public static long? CurrentLong(ref Utf8JsonReader reader)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Number:
+                    if (reader.TryGetInt64(out long whole))
+                    {
+                        return whole;
+                    }
+
+                    return reader.TryGetDouble(out double real) ? (long)Math.Round(real) : (long?)null;
+                case JsonTokenType.String:
+                    return long.TryParse(Text(ref reader), NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed) ? parsed : (long?)null;
+                default:
+                    reader.Skip();
+                    return null;
+            }
+        }
 
         public static long Long(this JsonElement element, string name) => element.LongOrNull(name) ?? 0;
 
@@ -43,7 +96,7 @@ namespace AgentMetrics.Import
                 return value.TryGetDouble(out double real) ? (long)Math.Round(real) : (long?)null;
             }
 
-            return value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed) ? parsed : (long?)null;
+            return value.ValueKind == JsonValueKind.String && long.TryParse(Text(value), NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed) ? parsed : (long?)null;
         }
 
         public static double? Double(this JsonElement element, string name) =>
@@ -65,7 +118,7 @@ namespace AgentMetrics.Import
                 return ms;
             }
 
-            return value.ValueKind == JsonValueKind.String ? ParseTimestamp(value.GetString()) : null;
+            return value.ValueKind == JsonValueKind.String ? ParseTimestamp(Text(value)) : null;
         }
 
         public static long? ParseTimestamp(string? text) => text is null ? null : ParseTimestamp(text.AsSpan());
@@ -126,7 +179,7 @@ namespace AgentMetrics.Import
                 }
             }
 
-            return ParseTimestamp(reader.GetString());
+            return ParseTimestamp(Text(ref reader));
         }
 
         private static bool TryParseUtc(ReadOnlySpan<char> s, out long ticks)

@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace AgentMetrics.Import.AgentHub
 {
     /// <summary>
-    /// The agenthub metrics store (FORMATS.md §3): metrics/daily/YYYY-MM-DD.json and
+    /// The agenthub metrics store (docs/formats.md#h1-agenthub-store): metrics/daily/YYYY-MM-DD.json and
     /// metrics/executions/&lt;executionId&gt;.json, each a whole {"tokens":[…],"tools":[…]} document that its
     /// writer replaces (temp file + rename). The same record sits in a daily and an execution file, and a
     /// rewritten file repeats the records it had: every record is keyed by its own fields, so it counts once.

@@ -26,10 +26,16 @@ namespace AgentMetrics.Import.Claude
 
         private static RepeatedFields Repeated => _repeated ??= new RepeatedFields();
 
-        public static bool TryRead(ReadOnlySpan<byte> json, out ResponseFields? fields, out long? timestamp)
+        /// <summary>
+        /// True for a well-formed assistant line: <paramref name="fields"/> holds its response if it has usage,
+        /// <paramref name="timestamp"/> its time and <paramref name="agentId"/> its agentId (with usage or without,
+        /// what a 2.1 meta file's type is attached to).
+        /// </summary>
+        public static bool TryRead(ReadOnlySpan<byte> json, out ResponseFields? fields, out long? timestamp, out string? agentId)
         {
             fields = null;
             timestamp = null;
+            agentId = null;
             var reader = new Utf8JsonReader(json);
             var found = new ResponseFields();
             bool isAssistant = false, hasUsage = false;
@@ -85,6 +91,7 @@ namespace AgentMetrics.Import.Claude
             }
 
             timestamp = found.Ts;
+            agentId = found.AgentId;
             fields = hasUsage ? found : null;
             return true;
         }
@@ -143,14 +150,9 @@ namespace AgentMetrics.Import.Claude
 
         private static long ReadLong(ref Utf8JsonReader reader)
         {
+            // As the full parse reads a count (Json.Long): "17" is 17, 1e400 or an object is absent.
             reader.Read();
-            if (reader.TokenType != JsonTokenType.Number)
-            {
-                reader.Skip();
-                return 0;
-            }
-
-            return reader.TryGetInt64(out long whole) ? whole : (long)Math.Round(reader.GetDouble());
+            return Json.CurrentLong(ref reader) ?? 0;
         }
 
         internal static bool ReadMessage(ref Utf8JsonReader reader, ResponseFields found, ReadOnlySpan<byte> line)
@@ -293,6 +295,7 @@ namespace AgentMetrics.Import.Claude
                     {
                         reader.Read();
                         isToolUse = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("tool_use"u8);
+                        reader.Skip(); // a no-op unless the value is an object or array
                     }
                     else if (reader.ValueTextEquals("id"u8))
                     {

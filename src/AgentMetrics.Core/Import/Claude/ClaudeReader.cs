@@ -7,9 +7,9 @@ using System.Text.Json;
 namespace AgentMetrics.Import.Claude
 {
     /// <summary>
-    /// Claude Code transcripts: every projects/**/*.jsonl under each config folder, the counting rules of
-    /// FORMATS.md §1. A line yields at most one request copy (assistant usage or an agent_progress mirror of
-    /// a subagent line), its tool_use blocks, tool_result outcomes, or a cost-state report.
+    /// Claude Code transcripts: every projects/**/*.jsonl under each config folder, by the counting rules of
+    /// docs/formats.md#claude-code-transcripts (C1-C12). A line yields at most one request copy (assistant usage or
+    /// an agent_progress mirror of a subagent line), its tool_use blocks, tool_result outcomes, or a cost-state report.
     /// </summary>
     internal sealed class ClaudeReader : SourceReader
     {
@@ -139,7 +139,7 @@ namespace AgentMetrics.Import.Claude
                 return span.IndexOf("tool_result"u8) < 0 || ToolResultScanner.TryRead(span, batch) ? LineOutcome.Parsed : ParseFully(line, context, batch);
             }
 
-            if (line.HasNewline && AssistantLineScanner.TryRead(span, out ResponseFields? fields, out long? ts))
+            if (line.HasNewline && AssistantLineScanner.TryRead(span, out ResponseFields? fields, out long? ts, out string? assistantAgentId))
             {
                 if (context.FirstTs is null && ts is not null)
                 {
@@ -149,10 +149,12 @@ namespace AgentMetrics.Import.Claude
                 if (fields is not null)
                 {
                     Emit(fields, line, context, batch);
-                    if (context.File.Hints.TryGetValue(AgentTypeHint, out string? agentType) && fields.AgentId is { Length: > 0 } agentId)
-                    {
-                        batch.AgentTypes[agentId] = agentType;
-                    }
+                }
+
+                // As the full parse does: a line without usage still says which agent the file's type belongs to.
+                if (context.File.Hints.TryGetValue(AgentTypeHint, out string? agentType) && assistantAgentId is { Length: > 0 })
+                {
+                    batch.AgentTypes[assistantAgentId] = agentType;
                 }
 
                 return LineOutcome.Parsed;

@@ -63,6 +63,7 @@ namespace AgentMetrics.Import.Claude
                             {
                                 reader.Read();
                                 isAgentProgress = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("agent_progress"u8);
+                                reader.Skip(); // a no-op unless the value is an object or array
                             }
                             else if (reader.ValueTextEquals("agentId"u8))
                             {

@@ -16,7 +16,6 @@ namespace AgentMetrics.Import.Claude
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             string? type = null;
             long? ts = null;
-            bool sawMessage = false;
             var results = new List<ToolResultRecord>();
             try
             {
@@ -37,7 +36,6 @@ namespace AgentMetrics.Import.Claude
                     }
                     else if (reader.ValueTextEquals("message"u8))
                     {
-                        sawMessage = true;
                         reader.Read();
                         if (reader.TokenType == JsonTokenType.StartObject)
                         {
@@ -48,12 +46,12 @@ namespace AgentMetrics.Import.Claude
                             reader.Skip();
                         }
                     }
-                    else if (reader.ValueTextEquals("toolUseResult"u8) && sawMessage && type is not null && ts is not null)
+                    else if (reader.ValueTextEquals("toolUseResult"u8))
                     {
-                        // The tool's own copy of its output, written last and often a quarter of the history's
-                        // bytes; nothing is counted from it. With everything needed read, the rest of the line
-                        // only gets the shape check that lines holding nothing counted get.
-                        return LastByteCloses(json) && Emit(type, ts, results, batch);
+                        // The tool's own copy of its output, often a quarter of the history's bytes; nothing is counted
+                        // from it, but a line torn inside it is torn (docs/formats.md#c11-fast-scanners-read-as-the-full-parse-does):
+                        // its long strings are stepped over, the rest is checked as the reader's own skip would.
+                        ForwardJson.SkipValueStepping(ref reader, json);
                     }
                     else
                     {
@@ -88,17 +86,6 @@ namespace AgentMetrics.Import.Claude
             }
 
             return true;
-        }
-
-        private static bool LastByteCloses(ReadOnlySpan<byte> json)
-        {
-            int last = json.Length - 1;
-            while (last >= 0 && (json[last] == (byte)' ' || json[last] == (byte)'\t' || json[last] == (byte)'\r'))
-            {
-                last--;
-            }
-
-            return last >= 0 && json[last] == (byte)'}';
         }
 
         /// <param name="line">The buffer the reader reads: a result's content is stepped over (see <see cref="ForwardJson.SkipValue(ref Utf8JsonReader, ReadOnlySpan{byte})"/>).</param>
@@ -138,6 +125,7 @@ namespace AgentMetrics.Import.Claude
                         {
                             reader.Read();
                             isError = reader.TokenType == JsonTokenType.True;
+                            reader.Skip(); // a no-op unless the value is an object or array
                         }
                         else
                         {

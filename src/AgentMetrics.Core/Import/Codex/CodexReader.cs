@@ -11,8 +11,8 @@ namespace AgentMetrics.Import.Codex
 {
     /// <summary>
     /// Codex CLI rollouts: sessions/**/rollout-*.jsonl and archived_sessions/** under $CODEX_HOME (else
-    /// ~/.codex), read under the counting rules of FORMATS.md §2. token_count events carry running totals,
-    /// so the reader keeps the file's last total (and model, session, pending tool calls) in
+    /// ~/.codex), read under the counting rules of docs/formats.md#codex-cli-rollouts. token_count events carry
+    /// running totals, so the reader keeps the file's last total (and model, session, pending tool calls) in
     /// <see cref="FileContext.State"/>, which the importer saves with the manifest: an append resumes with
     /// exactly the baseline the previous import ended on.
     /// </summary>

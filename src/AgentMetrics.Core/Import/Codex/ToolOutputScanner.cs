@@ -130,7 +130,8 @@ namespace AgentMetrics.Import.Codex
         private static bool OutputReportsFailure(ref Utf8JsonReader reader)
         {
             ReadOnlySpan<byte> raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-            if (raw.Length == 0 || raw[0] != (byte)'{')
+            // The full parse looks at the text's first character, which may be written escaped (\u007b).
+            if (raw.Length == 0 || (raw[0] != (byte)'{' && raw[0] != (byte)'\\'))
             {
                 return false;
             }
@@ -142,11 +143,20 @@ namespace AgentMetrics.Import.Codex
                 if (reader.ValueIsEscaped)
                 {
                     rented = ArrayPool<byte>.Shared.Rent(raw.Length);
-                    int written = reader.CopyString(rented);
+                    int written;
+                    try
+                    {
+                        written = reader.CopyString(rented);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return false; // not Unicode: the full parse reads no text from it either
+                    }
+
                     text = rented.AsSpan(0, written);
                 }
 
-                return ExitCodeIsNonZero(text);
+                return text.Length > 0 && text[0] == (byte)'{' && ExitCodeIsNonZero(text);
             }
             finally
             {
@@ -213,23 +223,6 @@ namespace AgentMetrics.Import.Codex
             return exitCode is long code && code != 0;
         }
 
-        private static long? ReadCode(ref Utf8JsonReader reader)
-        {
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.Number:
-                    if (reader.TryGetInt64(out long whole))
-                    {
-                        return whole;
-                    }
-
-                    return reader.TryGetDouble(out double real) ? (long)Math.Round(real) : (long?)null;
-                case JsonTokenType.String:
-                    return long.TryParse(reader.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed) ? parsed : (long?)null;
-                default:
-                    reader.Skip();
-                    return null;
-            }
-        }
+        private static long? ReadCode(ref Utf8JsonReader reader) => Json.CurrentLong(ref reader);
     }
 }

@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace AgentMetrics.Import.LlmTelemetry
 {
     /// <summary>
-    /// llm-telemetry stores (FORMATS.md §3): &lt;store&gt;/YYYY-MM-DD/telemetry.jsonl, one record per model call,
+    /// llm-telemetry stores (docs/formats.md#t1-llm-telemetry-store): &lt;store&gt;/YYYY-MM-DD/telemetry.jsonl, one record per model call,
     /// appended. prompts.jsonl, responses.jsonl and summary.json hold no extra usage and are not read. The
     /// store carries the app's own cost (cost_usd), kept as the reported cost beside the computed one.
     /// </summary>
