@@ -15,7 +15,7 @@ using Xunit;
 namespace AgentMetrics.Core.Tests
 {
     /// <summary>
-    /// Codex forks replay their parent's history at spawn (docs/formats-codex-replay.md). The rollouts here are
+    /// Codex forks replay their parent's history at spawn (docs/formats.md#x8-replays-of-forked-rollouts). The rollouts here are
     /// written the way CLI 0.36 writes them: the fork's own session_meta, the parent's session_meta, the parent's
     /// lines restamped to the fork time (one second), then the fork's own turns. What is expected is computed from
     /// the requests each rollout made itself, and read back through the engines the cmdlets use.

@@ -23,7 +23,7 @@ namespace AgentMetrics.Core.Tests
         [Theory]
         [InlineData("claude-opus-4-5", "5", "25", "6.25", "10", "0.50")]
         [InlineData("claude-opus-4-6", "5", "25", "6.25", "10", "0.50")]
-        // Not in FORMATS.md: Anthropic's pricing page lists Opus 4.7 and 4.8 at the Opus 4.5/4.6 rates.
+        // Not in the table of docs/formats.md#prices: Anthropic's pricing page lists Opus 4.7 and 4.8 at the Opus 4.5/4.6 rates.
         [InlineData("claude-opus-4-7", "5", "25", "6.25", "10", "0.50")]
         [InlineData("claude-opus-4-8", "5", "25", "6.25", "10", "0.50")]
         [InlineData("claude-opus-4", "15", "75", "18.75", "30", "1.50")]

@@ -13,8 +13,8 @@ using Xunit;
 namespace AgentMetrics.Core.Tests
 {
     /// <summary>
-    /// A resumed Claude session repeats the original's lines with their original timestamps (docs/formats.md, Claude
-    /// Code rule 6): the copies stay with the original session however the files are imported. The resumed file's
+    /// A resumed Claude session repeats the original's lines with their original timestamps
+    /// (docs/formats.md#c6-session-of-a-copy): the copies stay with the original session however the files are imported. The resumed file's
     /// name sorts before the original's, so deciding by path would move the copies.
     /// </summary>
     public sealed class ResumedSessionTests : IDisposable
@@ -101,12 +101,12 @@ namespace AgentMetrics.Core.Tests
             using (var warehouse = Warehouse.Open(path))
             {
                 Import(warehouse, history.Claude);
-                // As schema 5 left it when the path decided: the copies in the resumed session, no file ends.
+                // As schema 6 left it when the path decided: the copies in the resumed session, no file ends.
                 warehouse.Execute($@"
 UPDATE requests SET session_id = '{ResumedId}', file_id = (SELECT file_id FROM source_files WHERE path LIKE '%{ResumedId}.jsonl')
 WHERE session_id = '{OriginalId}';
 ALTER TABLE source_files DROP COLUMN last_ts;
-PRAGMA user_version = 5;");
+PRAGMA user_version = 6;");
                 Assert.Single(Sessions(warehouse));
             }
 

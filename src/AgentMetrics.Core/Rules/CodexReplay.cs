@@ -2,7 +2,7 @@ namespace AgentMetrics.Rules
 {
     /// <summary>
     /// Tells which lines of a Codex rollout are history replayed from the rollout it was forked from (see
-    /// docs/formats.md, "Codex replays"). Replayed token_counts only move the running total the fork continues
+    /// docs/formats.md#x8-replays-of-forked-rollouts). Replayed token_counts only move the running total the fork continues
     /// from; replayed requests and tool calls were the parent's and are not the fork's.
     /// <para>
     /// Two layouts are recognised. Older CLIs copy the parent's lines with their original timestamps, so they

@@ -7,7 +7,7 @@ using AgentMetrics.Import;
 namespace AgentMetrics.Rules
 {
     /// <summary>
-    /// A file's end for <see cref="RequestPrecedence"/> (docs/formats.md, Claude Code counting rule 6): the top-level
+    /// A file's end for <see cref="RequestPrecedence"/> (docs/formats.md#c6-session-of-a-copy): the top-level
     /// timestamp of its last complete line that has one. Found before the file is parsed, so that every copy read from
     /// it, in whatever chunk, is compared by the same end; read backwards from the end of the file, a block at a time,
     /// so that it costs one read of the file's tail.

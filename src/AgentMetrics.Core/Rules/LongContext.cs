@@ -1,7 +1,7 @@
 namespace AgentMetrics.Rules
 {
     /// <summary>
-    /// The long-context rule, written once (docs/formats.md, "Prices"): a request whose whole prompt (input,
+    /// The long-context rule, written once (docs/formats.md#p2-long-context): a request whose whole prompt (input,
     /// cache writes and cache read) is strictly greater than its model's threshold in the price period in
     /// effect is priced, every token of it, at the long-context rates. The threshold belongs to the price
     /// book, per model and per price period; there is no global one. The pricer, the rollup and the query

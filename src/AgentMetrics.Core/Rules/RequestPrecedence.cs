@@ -5,7 +5,7 @@ namespace AgentMetrics.Rules
 {
     /// <summary>
     /// Which copy of a request the warehouse keeps, and so the day and the session the request counts in
-    /// (docs/formats.md, Claude Code counting rules 2 and 6). The first criterion that tells two copies apart decides:
+    /// (docs/formats.md#c2-one-response-counts-once and #c6-session-of-a-copy). The first criterion that tells two copies apart decides:
     /// <list type="number">
     /// <item>the heaviest copy (input + output + cache write + cache read): the final streaming snapshot;</item>
     /// <item>the earliest timestamp;</item>

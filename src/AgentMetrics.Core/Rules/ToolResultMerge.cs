@@ -3,7 +3,7 @@ using System;
 namespace AgentMetrics.Rules
 {
     /// <summary>
-    /// How the copies of a tool call's result merge into the call's row (docs/formats.md, Claude Code rule 8: outcome
+    /// How the copies of a tool call's result merge into the call's row (docs/formats.md#c8-tool-calls: outcome
     /// and duration): the earliest time (a copy without one changes nothing), an error if any copy says so, and the
     /// duration of the latest copy that has one. The same rule in its three forms, side by side: C# (the first import's
     /// in-memory rows), one copy into a kept row in SQL (the upsert) and all of a call's rows at once in SQL (the first

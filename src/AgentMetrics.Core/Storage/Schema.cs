@@ -320,7 +320,7 @@ INSERT OR IGNORE INTO rollup_dirty SELECT DISTINCT ts / 900000 FROM requests WHE
 ",
 
             // 7: each file's last timestamp, which tells the original of a resumed Claude session from the file that
-            // repeats it (docs/formats.md, Claude Code rule 6; Rules.RequestPrecedence). The path used to decide,
+            // repeats it (docs/formats.md#c6-session-of-a-copy; Rules.RequestPrecedence). The path used to decide,
             // so Claude files are read once more from the start by the next import: their copies are compared again
             // by the files' ends (upserts: the totals stay as they are, the sessions come right).
             @"
