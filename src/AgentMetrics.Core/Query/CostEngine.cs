@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using AgentMetrics.Pricing;
-using AgentMetrics.Storage;
+using AgentMetrics.Records;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Query
@@ -71,7 +72,7 @@ namespace AgentMetrics.Query
 
             // The rollup has every key but the session, in whole 15-minute buckets: the buckets wholly inside
             // the window come from it, the partial ones at either edge from the requests themselves.
-            if (session || filter.SessionId is { Count: > 0 } || !Storage.RollupMaintainer.IsCurrent(warehouse))
+            if (session || filter.SessionId is { Count: > 0 } || !Warehousing.RollupMaintainer.IsCurrent(warehouse))
             {
                 return Read(warehouse, filter, keys, fromRollup: false);
             }
