@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 using AgentMetrics.Core.Tests.ScannerAgreement;
-using AgentMetrics.Import.Claude;
+using AgentMetrics.Sources.Claude;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests

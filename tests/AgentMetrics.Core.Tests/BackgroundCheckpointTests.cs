@@ -1,9 +1,9 @@
 using System;
 using System.IO;
 using System.Threading;
-using AgentMetrics.Import;
-using AgentMetrics.Storage;
+using AgentMetrics.Ingest;
 using AgentMetrics.Tests.Shared;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 using Xunit;
 

@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
 using AgentMetrics.Pricing;
 using AgentMetrics.Query;
-using AgentMetrics.Storage;
 using AgentMetrics.Tests.Shared;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -109,13 +109,13 @@ namespace AgentMetrics.Core.Tests
             // Read one after the other, a first import meets a record's copies while it still holds the key.
             char s = Path.DirectorySeparatorChar;
             string project = $"{s}home{s}me{s}.claude{s}projects{s}-home-me-app";
-            var claude = new AgentMetrics.Import.Claude.ClaudeReader();
+            var claude = new AgentMetrics.Sources.Claude.ClaudeReader();
             Assert.Equal(project, claude.GroupOf($"{project}{s}1f0c.jsonl"));
             Assert.Equal(project, claude.GroupOf($"{project}{s}agent-5a1b.jsonl"));
             Assert.Equal(project, claude.GroupOf($"{project}{s}1f0c{s}subagents{s}agent-77.jsonl"));
             Assert.NotEqual(project, claude.GroupOf($"{s}home{s}me{s}.claude{s}projects{s}-home-me-other{s}1f0c.jsonl"));
 
-            var codex = new AgentMetrics.Import.Codex.CodexReader();
+            var codex = new AgentMetrics.Sources.Codex.CodexReader();
             const string rollout = "rollout-2026-11-02T10-00-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl";
             Assert.Equal(
                 codex.GroupOf($"{s}home{s}me{s}.codex{s}sessions{s}2026{s}11{s}02{s}{rollout}"),

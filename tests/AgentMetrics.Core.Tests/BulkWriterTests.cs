@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using AgentMetrics.Import;
-using AgentMetrics.Storage;
+using AgentMetrics.Records;
 using AgentMetrics.Tests.Shared;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 using Xunit;
 

@@ -4,11 +4,11 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using AgentMetrics.Errors;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
 using AgentMetrics.Pricing;
 using AgentMetrics.Query;
-using AgentMetrics.Storage;
 using AgentMetrics.Tests.Shared;
+using AgentMetrics.Warehousing;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests

@@ -4,11 +4,12 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
 using AgentMetrics.Pricing;
 using AgentMetrics.Query;
-using AgentMetrics.Storage;
+using AgentMetrics.Sources;
 using AgentMetrics.Tests.Shared;
+using AgentMetrics.Warehousing;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests
@@ -245,7 +246,7 @@ namespace AgentMetrics.Core.Tests
         {
             string line = "{\"timestamp\":\"2026-11-21T10:00:05.000Z\",\"type\":\"response_item\",\"payload\":{\"type\":\"function_call_output\",\"call_id\":\"call_1\",\"output\":" +
                           JsonSerializer.Serialize(outputText) + "}}";
-            Assert.True(AgentMetrics.Import.Codex.ToolOutputScanner.TryRead(System.Text.Encoding.UTF8.GetBytes(line), out var output));
+            Assert.True(AgentMetrics.Sources.Codex.ToolOutputScanner.TryRead(System.Text.Encoding.UTF8.GetBytes(line), out var output));
             Assert.Equal("call_1", output.CallId);
             Assert.Equal(failed, output.IsError);
             Assert.Equal(Json.ParseTimestamp("2026-11-21T10:00:05.000Z"), output.Timestamp);
@@ -258,7 +259,7 @@ namespace AgentMetrics.Core.Tests
         [InlineData("{\"timestamp\":1763719205000,\"type\":\"response_item\",\"payload\":{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"x\"}}")]
         public void AnythingButAWellFormedToolOutputLineIsLeftToTheFullParse(string line)
         {
-            Assert.False(AgentMetrics.Import.Codex.ToolOutputScanner.TryRead(System.Text.Encoding.UTF8.GetBytes(line), out _));
+            Assert.False(AgentMetrics.Sources.Codex.ToolOutputScanner.TryRead(System.Text.Encoding.UTF8.GetBytes(line), out _));
         }
 
         [Fact]

@@ -2,8 +2,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using AgentMetrics.Import;
-using AgentMetrics.Import.Codex;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
+using AgentMetrics.Sources.Codex;
 using AgentMetrics.Tests.Shared;
 using Xunit;
 

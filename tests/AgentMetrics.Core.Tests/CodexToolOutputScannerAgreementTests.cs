@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using AgentMetrics.Core.Tests.ScannerAgreement;
-using AgentMetrics.Import;
-using AgentMetrics.Import.Codex;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
+using AgentMetrics.Sources.Codex;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests

@@ -1,7 +1,9 @@
 using System;
 using System.IO;
 using System.Text;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
 using AgentMetrics.Rules;
 using AgentMetrics.Tests.Shared;
 using Xunit;

@@ -3,7 +3,9 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using AgentMetrics.Core.Tests.ScannerAgreement;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests

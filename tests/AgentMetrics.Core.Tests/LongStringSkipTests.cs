@@ -4,9 +4,10 @@ using System.Linq;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using AgentMetrics.Import;
-using AgentMetrics.Import.Claude;
-using AgentMetrics.Import.Codex;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
+using AgentMetrics.Sources.Claude;
+using AgentMetrics.Sources.Codex;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests

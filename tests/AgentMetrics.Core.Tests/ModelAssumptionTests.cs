@@ -4,10 +4,12 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using AgentMetrics.Errors;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
 using AgentMetrics.Pricing;
 using AgentMetrics.Query;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 using AgentMetrics.Tests.Shared;
 using Xunit;
 

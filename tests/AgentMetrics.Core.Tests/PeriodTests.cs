@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AgentMetrics.Query;
+using AgentMetrics.Records;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using AgentMetrics.Errors;
 using AgentMetrics.Pricing;
+using AgentMetrics.Records;
 using AgentMetrics.Tests.Shared;
 using Xunit;
 

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using AgentMetrics.Import;
-using AgentMetrics.Import.Claude;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
+using AgentMetrics.Sources.Claude;
 using AgentMetrics.Tests.Shared;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using AgentMetrics.Import;
 using Xunit;
+using AgentMetrics.Sources;
 
 namespace AgentMetrics.Core.Tests
 {

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AgentMetrics.Rules;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 using AgentMetrics.Tests.Shared;
 using Microsoft.Data.Sqlite;
 using Xunit;

@@ -3,10 +3,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
 using AgentMetrics.Pricing;
 using AgentMetrics.Query;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 using AgentMetrics.Tests.Shared;
 using Xunit;
 

@@ -3,11 +3,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
 using AgentMetrics.Pricing;
 using AgentMetrics.Query;
-using AgentMetrics.Storage;
+using AgentMetrics.Records;
 using AgentMetrics.Tests.Shared;
+using AgentMetrics.Warehousing;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests

@@ -2,8 +2,8 @@ using System;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AgentMetrics.Import;
 using Xunit;
+using AgentMetrics.Sources;
 
 namespace AgentMetrics.Core.Tests
 {

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
 using AgentMetrics.Rules;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 using AgentMetrics.Tests.Shared;
 using Microsoft.Data.Sqlite;
 using Xunit;

@@ -1,8 +1,10 @@
 using System.Collections.Generic;
 using System.Text;
 using AgentMetrics.Core.Tests.ScannerAgreement;
-using AgentMetrics.Import;
-using AgentMetrics.Import.Claude;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
+using AgentMetrics.Sources.Claude;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests

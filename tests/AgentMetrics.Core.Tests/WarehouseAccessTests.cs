@@ -4,10 +4,10 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using AgentMetrics.Errors;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
 using AgentMetrics.Query;
-using AgentMetrics.Storage;
 using AgentMetrics.Tests.Shared;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 using Xunit;
 

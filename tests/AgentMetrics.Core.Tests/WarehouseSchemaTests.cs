@@ -1,6 +1,6 @@
 using System.Linq;
-using AgentMetrics.Storage;
 using AgentMetrics.Tests.Shared;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 using Xunit;
 

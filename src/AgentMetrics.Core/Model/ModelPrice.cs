@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using AgentMetrics.Pricing;
+using AgentMetrics.Records;
 
 namespace AgentMetrics
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using AgentMetrics.Query;
+using AgentMetrics.Records;
 
 namespace AgentMetrics
 {

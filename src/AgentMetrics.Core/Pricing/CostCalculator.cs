@@ -1,4 +1,5 @@
 using System;
+using AgentMetrics.Records;
 
 namespace AgentMetrics.Pricing
 {

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using AgentMetrics.Pricing;
+using AgentMetrics.Records;
 using AgentMetrics.Rules;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Query

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using AgentMetrics.Pricing;
+using AgentMetrics.Records;
 
 namespace AgentMetrics.Query
 {

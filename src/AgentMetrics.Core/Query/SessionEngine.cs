@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AgentMetrics.Pricing;
-using AgentMetrics.Storage;
+using AgentMetrics.Records;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Query

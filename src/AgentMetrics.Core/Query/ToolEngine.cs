@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Query

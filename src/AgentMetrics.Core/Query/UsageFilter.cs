@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Query

@@ -2,7 +2,9 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.Text.Json;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
 
 namespace AgentMetrics.Rules
 {

@@ -1,4 +1,6 @@
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
 
 namespace AgentMetrics.Rules
 {

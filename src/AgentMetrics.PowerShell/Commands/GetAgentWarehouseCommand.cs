@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using AgentMetrics.PowerShell.Infrastructure;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 
 namespace AgentMetrics.PowerShell.Commands
 {

@@ -5,9 +5,9 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using AgentMetrics.Errors;
-using AgentMetrics.Import;
+using AgentMetrics.Ingest;
 using AgentMetrics.PowerShell.Infrastructure;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 
 namespace AgentMetrics.PowerShell.Commands
 {
@@ -127,7 +127,7 @@ namespace AgentMetrics.PowerShell.Commands
             }
 
             IReadOnlyList<ImportResult> results;
-            using (Storage.Warehouse warehouse = OpenWarehouseForImport(Warehouse))
+            using (Warehousing.Warehouse warehouse = OpenWarehouseForImport(Warehouse))
             {
                 // The results come back while the log is written into the warehouse file; the process waits for it.
                 warehouse.CheckpointInBackground = true;

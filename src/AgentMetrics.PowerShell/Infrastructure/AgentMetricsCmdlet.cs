@@ -3,7 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using AgentMetrics.Errors;
 using AgentMetrics.PowerShell.Loading;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 
 namespace AgentMetrics.PowerShell.Infrastructure
 {

@@ -67,7 +67,7 @@ namespace AgentMetrics.PowerShell.Infrastructure
         /// Checks the window, opens the warehouse for reading and reports each exact name that matches nothing in
         /// it as ObjectNotFound (like Get-Process -Name), then says under -Verbose what the query covers.
         /// </summary>
-        internal Storage.Warehouse OpenForQuery(UsageFilter filter)
+        internal Warehousing.Warehouse OpenForQuery(UsageFilter filter)
         {
             if (Since.HasValue && Until.HasValue && filter.Since >= filter.Until)
             {
@@ -78,7 +78,7 @@ namespace AgentMetrics.PowerShell.Infrastructure
                     Since.Value));
             }
 
-            Storage.Warehouse warehouse = OpenWarehouseForReading(Warehouse);
+            Warehousing.Warehouse warehouse = OpenWarehouseForReading(Warehouse);
             try
             {
                 WriteVerbose($"Filters: {filter.Describe()}.");

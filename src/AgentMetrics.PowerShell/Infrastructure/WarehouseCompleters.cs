@@ -5,7 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using AgentMetrics.Query;
-using AgentMetrics.Storage;
+using AgentMetrics.Warehousing;
 
 namespace AgentMetrics.PowerShell.Infrastructure
 {

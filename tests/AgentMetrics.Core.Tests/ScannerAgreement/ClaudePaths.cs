@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using AgentMetrics.Import;
-using AgentMetrics.Import.Claude;
+using AgentMetrics.Ingest;
+using AgentMetrics.Records;
+using AgentMetrics.Sources;
+using AgentMetrics.Sources.Claude;
 using Xunit;
 
 namespace AgentMetrics.Core.Tests.ScannerAgreement
