@@ -1,0 +1,24 @@
+using System;
+using System.Collections.Generic;
+
+namespace AgentMetrics.Ingest
+{
+    /// <summary>What to import: which sources, from where (null = each source's default places), and whether to re-read everything.</summary>
+    public sealed class ImportOptions
+    {
+        public IReadOnlyList<AgentSource>? Sources { get; set; }
+
+        /// <summary>Folders or files (full paths). Each is matched to the source that recognises it.</summary>
+        public IReadOnlyList<string>? Paths { get; set; }
+
+        public bool Force { get; set; }
+
+        /// <summary>
+        /// The caller's current folder, for sources that live beside the work (llm-telemetry's default
+        /// .llm-telemetry/). Core cannot know PowerShell's location; null means the process's folder.
+        /// </summary>
+        public string? WorkingDirectory { get; set; }
+
+        public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    }
+}
