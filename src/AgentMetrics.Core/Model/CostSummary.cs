@@ -1,24 +1,9 @@
 using System;
 using System.Collections.Generic;
-using AgentMetrics.Query;
 using AgentMetrics.Records;
 
 namespace AgentMetrics
 {
-    /// <summary>How cost rows are grouped.</summary>
-    public enum CostGrouping
-    {
-        Day,
-        Week,
-        Month,
-        Model,
-        Project,
-        Source,
-        Session,
-        GitBranch,
-        Agent,
-    }
-
     /// <summary>
     /// Tokens and cost for one group of requests. Grouping properties are filled only when grouped by;
     /// every row has the same properties in the same order (Export-Csv and Excel take columns from the first).

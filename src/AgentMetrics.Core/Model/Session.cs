@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using AgentMetrics.Query;
 using AgentMetrics.Records;
 
 namespace AgentMetrics

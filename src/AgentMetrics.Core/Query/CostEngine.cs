@@ -10,28 +10,6 @@ using Microsoft.Data.Sqlite;
 
 namespace AgentMetrics.Query
 {
-    /// <summary>The outcome of a cost query: rows plus the models nobody could price (for one warning).</summary>
-    public sealed class CostResult
-    {
-        public CostResult(IReadOnlyList<CostSummary> rows, IReadOnlyCollection<string> unpricedModels)
-        {
-            Rows = rows;
-            UnpricedModels = unpricedModels;
-        }
-
-        public IReadOnlyList<CostSummary> Rows { get; }
-
-        public IReadOnlyCollection<string> UnpricedModels { get; }
-    }
-
-    /// <summary>How periods are cut: in a time zone (local by default) or UTC.</summary>
-    public sealed class PeriodOptions
-    {
-        public bool Utc { get; set; }
-
-        public TimeZoneInfo Zone { get; set; } = TimeZoneInfo.Local;
-    }
-
     /// <summary>
     /// Cost is computed at query time from stored tokens and the price book, so a corrected price re-prices
     /// history. SQL sums requests into slices (keys × model × 15-minute bucket × price tier); each slice is

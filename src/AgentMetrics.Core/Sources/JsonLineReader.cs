@@ -4,27 +4,6 @@ using System.IO;
 
 namespace AgentMetrics.Sources
 {
-    /// <summary>One line of a JSONL file: its bytes (without the line end), number and where it ends.</summary>
-    internal readonly struct RawLine
-    {
-        public RawLine(ReadOnlyMemory<byte> bytes, long number, long endOffset, bool hasNewline)
-        {
-            Bytes = bytes;
-            Number = number;
-            EndOffset = endOffset;
-            HasNewline = hasNewline;
-        }
-
-        public ReadOnlyMemory<byte> Bytes { get; }
-
-        public long Number { get; }
-
-        /// <summary>File offset just past this line and its line end: where the next import resumes.</summary>
-        public long EndOffset { get; }
-
-        public bool HasNewline { get; }
-    }
-
     /// <summary>
     /// Streams a file line by line from a byte offset with a reusable buffer, so memory stays flat however
     /// large the file. Tolerates CRLF, a UTF-8 BOM and a last line without a newline. A line's bytes are

@@ -62,6 +62,12 @@ namespace AgentMetrics.Warehousing
                 Pending.Add(checkpoint);
                 if (!_waitsAtExit)
                 {
+                    // Measured (2026-12-04, 300 MB generated corpus, the executable importing it, then a
+                    // separate Get-AgentCost process; 5 alternating runs on a loaded machine): without this
+                    // wait every import left a 29 MB log behind and the next command paid its checkpoint
+                    // (next query median 1.33 s against 0.87 s with the wait); the import itself was no
+                    // faster without it (median 5.7 s against 4.6 s). Kept.
+
                     AppDomain.CurrentDomain.ProcessExit += (sender, e) => WaitAll(TimeSpan.FromSeconds(30));
                     _waitsAtExit = true;
                 }

@@ -69,10 +69,11 @@ WHERE (source, call_id) IN (SELECT source, call_id FROM call_copies)
   AND rowid NOT IN (SELECT keeper FROM call_copies);
 DROP TABLE temp.call_copies;";
 
-        private const string RelabelSubagentsSql = @"
-UPDATE requests SET agent = 'claude-code/' || t.agent_type
+        private static readonly string RelabelSubagentsSql = $@"
+UPDATE requests SET agent = {AgentLabel.ClaudeSubagentSql("t.agent_type")}
 FROM agent_types t
-WHERE t.source = requests.source AND t.agent_id = requests.agent_id AND requests.agent IS NOT 'claude-code/' || t.agent_type;";
+WHERE t.source = requests.source AND t.agent_id = requests.agent_id
+  AND requests.agent IS NOT {AgentLabel.ClaudeSubagentSql("t.agent_type")};";
 
         public static bool Pending(Warehouse warehouse) =>
             warehouse.Scalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{MarkerTable}';") > 0;

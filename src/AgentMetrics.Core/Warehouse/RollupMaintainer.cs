@@ -244,9 +244,4 @@ VALUES ($source, $model, $project, $path, $branch, $agent, $bucket, $above, $req
             command.ExecuteNonQuery();
         }
     }
-
-    /// <summary>Rollup sums per group: requests, input, output, 5m and 1h cache writes, cache reads, reasoning, web searches.</summary>
-    internal sealed class RollupSums : Dictionary<(string? Source, string? Model, string? Project, string? ProjectPath, string? GitBranch, string? Agent, long Bucket, long PromptAbove, string? ModelessClientVersion), long[]>
-    {
-    }
 }

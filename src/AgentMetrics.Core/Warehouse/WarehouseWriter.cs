@@ -101,8 +101,9 @@ INSERT INTO agent_types (source, agent_id, agent_type) VALUES ($source, $agentId
 ON CONFLICT (source, agent_id) DO UPDATE SET agent_type = excluded.agent_type WHERE agent_type <> excluded.agent_type;";
 
         // Requests read before their subagent's type was known take the type now (indexed by agent_id).
-        private const string RelabelAgentSql = @"
-UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND agent_id = $agentId AND agent IS NOT 'claude-code/' || $type;";
+        private static readonly string RelabelAgentSql = $@"
+UPDATE requests SET agent = {Rules.AgentLabel.ClaudeSubagentSql("$type")}
+WHERE source = $source AND agent_id = $agentId AND agent IS NOT {Rules.AgentLabel.ClaudeSubagentSql("$type")};";
 
         private readonly Warehouse _warehouse;
 
@@ -146,7 +147,9 @@ UPDATE requests SET agent = 'claude-code/' || $type WHERE source = $source AND a
         }
 
         private string? AgentLabel(string source, RequestRecord request) =>
-            request.AgentId is not null && _agentTypes.TryGetValue((source, request.AgentId), out string? type) ? "claude-code/" + type : request.Agent;
+            request.AgentId is not null && _agentTypes.TryGetValue((source, request.AgentId), out string? type)
+                ? Rules.AgentLabel.ClaudeSubagent(type)
+                : request.Agent;
 
         /// <summary>Writes a batch and the file's new manifest row in one transaction: the manifest never runs ahead of the data.</summary>
         public void Write(AgentSource source, ImportBatch batch, FileManifest manifest)

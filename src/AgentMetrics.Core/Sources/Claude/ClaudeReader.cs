@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using AgentMetrics.Records;
+using AgentMetrics.Rules;
 
 namespace AgentMetrics.Sources.Claude
 {
@@ -14,7 +15,7 @@ namespace AgentMetrics.Sources.Claude
     /// </summary>
     internal sealed class ClaudeReader : SourceReader
     {
-        public const string MainAgent = "claude-code";
+        public const string MainAgent = AgentLabel.ClaudeMain;
         private const string AgentTypeHint = "agentType";
 
         public override AgentSource Source => AgentSource.Claude;
@@ -376,7 +377,7 @@ namespace AgentMetrics.Sources.Claude
             if (!string.Equals(type, _lastType, StringComparison.Ordinal))
             {
                 _lastType = type;
-                _lastLabel = MainAgent + "/" + type;
+                _lastLabel = AgentLabel.ClaudeSubagent(type);
             }
 
             return _lastLabel!;

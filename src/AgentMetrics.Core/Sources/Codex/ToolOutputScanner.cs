@@ -5,24 +5,6 @@ using System.Text.Json;
 
 namespace AgentMetrics.Sources.Codex
 {
-    /// <summary>What a function_call_output line says: whose output it is and whether the call failed.</summary>
-    internal readonly struct ToolOutput
-    {
-        public ToolOutput(long? timestamp, string? callId, bool isError)
-        {
-            Timestamp = timestamp;
-            CallId = callId;
-            IsError = isError;
-        }
-
-        /// <summary>The line's time, Unix milliseconds UTC.</summary>
-        public long? Timestamp { get; }
-
-        public string? CallId { get; }
-
-        public bool IsError { get; }
-    }
-
     /// <summary>
     /// Reads a Codex tool-output line (response_item / function_call_output or custom_tool_call_output) with
     /// forward-only readers: these lines are over 40 % of a rollout's bytes, and a document per line (plus
