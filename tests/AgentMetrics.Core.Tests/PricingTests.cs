@@ -33,6 +33,15 @@ namespace AgentMetrics.Core.Tests
         [InlineData("claude-sonnet-4-5", "3", "15", "3.75", "6", "0.30")]
         [InlineData("claude-haiku-4-5", "1", "5", "1.25", "2", "0.10")]
         [InlineData("claude-3-5-haiku", "0.80", "4", "1", "1.60", "0.08")]
+        // The Claude 5 generation, from each model's overview page or launch entry in Anthropic's release notes.
+        [InlineData("claude-opus-5", "5", "25", "6.25", "10", "0.50")]
+        [InlineData("claude-opus-5-5", "4", "20", "5", "8", "0.20")]
+        [InlineData("claude-sonnet-5", "2", "10", "2.50", "4", "0.20")]
+        [InlineData("claude-sonnet-5-5", "2", "10", "2.50", "4", "0.10")]
+        [InlineData("claude-haiku-5-5", "0.10", "0.50", "0.125", "0.20", "0.01")]
+        [InlineData("claude-fable-5", "10", "50", "12.50", "20", "1")]
+        [InlineData("claude-fable-5-1", "10", "50", "12.50", "20", "0.25")]
+        [InlineData("claude-mythos-5-1", "10", "50", "12.50", "20", "0.25")]
         [InlineData("gpt-5", "1.25", "10", null, null, "0.125")]
         [InlineData("gpt-5-codex", "1.25", "10", null, null, "0.125")]
         [InlineData("gpt-5.1-codex", "1.25", "10", null, null, "0.125")]
@@ -66,16 +75,92 @@ namespace AgentMetrics.Core.Tests
             Assert.Equal(0.6m, price.LongContextCacheReadPerMTok);
         }
 
+        // Models whose cache reads Anthropic prices at their own multiple of input rather than 0.1x: Fable 5.1 and
+        // Mythos 5.1 at 0.025x (release notes, 2026-09-01), Opus 5.5 at 0.05x (its overview page), Sonnet 5.5 at
+        // 0.05x from 2026-10-07 (release notes of that day).
+        private static readonly Dictionary<(string Model, DateTime? From), decimal> OwnCacheReadMultiple = new Dictionary<(string, DateTime?), decimal>
+        {
+            [("claude-fable-5-1", new DateTime(2026, 9, 1))] = 0.025m,
+            [("claude-mythos-5-1", new DateTime(2026, 9, 1))] = 0.025m,
+            [("claude-opus-5-5", new DateTime(2026, 9, 23))] = 0.05m,
+            [("claude-sonnet-5-5", new DateTime(2026, 10, 7))] = 0.05m,
+        };
+
         [Fact]
         public void AnthropicPricesFollowTheCacheMultipliersAndWebSearchIsTenDollarsPerThousand()
         {
+            var exceptionsSeen = new HashSet<(string, DateTime?)>();
             foreach (ModelPrice price in Shipped.Models.Where(p => p.Provider == "anthropic" && p.Model != "claude-3-haiku"))
             {
+                var period = (price.Model, price.EffectiveFrom);
+                decimal readMultiple = OwnCacheReadMultiple.TryGetValue(period, out decimal own) ? own : 0.1m;
+                if (readMultiple != 0.1m) exceptionsSeen.Add(period);
                 Assert.Equal(price.InputPerMTok * 1.25m, price.CacheWrite5mPerMTok);
                 Assert.Equal(price.InputPerMTok * 2m, price.CacheWrite1hPerMTok);
-                Assert.Equal(price.InputPerMTok * 0.1m, price.CacheReadPerMTok);
+                Assert.Equal(price.InputPerMTok * readMultiple, price.CacheReadPerMTok);
                 Assert.Equal(10m, price.WebSearchPer1K);
+                if (price.LongContextThreshold is not null)
+                {
+                    Assert.Equal(price.LongContextInputPerMTok * 1.25m, price.LongContextCacheWrite5mPerMTok);
+                    Assert.Equal(price.LongContextInputPerMTok * 2m, price.LongContextCacheWrite1hPerMTok);
+                    Assert.Equal(price.LongContextInputPerMTok * readMultiple, price.LongContextCacheReadPerMTok);
+                }
             }
+
+            Assert.Equal(OwnCacheReadMultiple.Keys.ToHashSet(), exceptionsSeen);
+        }
+
+        [Fact]
+        public void SonnetFiveFiveCacheReadsHalvedOnTheSeventhOfOctober2026()
+        {
+            ModelPrice before = Shipped.Find("claude-sonnet-5-5", new DateTimeOffset(2026, 10, 6, 23, 59, 59, TimeSpan.Zero))!;
+            ModelPrice after = Shipped.Find("claude-sonnet-5-5", new DateTimeOffset(2026, 10, 7, 0, 0, 0, TimeSpan.Zero))!;
+            Assert.Equal(0.20m, before.CacheReadPerMTok);
+            Assert.Equal(0.10m, after.CacheReadPerMTok);
+            Assert.Equal(before.InputPerMTok, after.InputPerMTok);
+            Assert.Equal(before.OutputPerMTok, after.OutputPerMTok);
+            Assert.Equal(before.CacheWrite5mPerMTok, after.CacheWrite5mPerMTok);
+            Assert.Equal(before.CacheWrite1hPerMTok, after.CacheWrite1hPerMTok);
+            Assert.Null(Shipped.Find("claude-sonnet-5-5", new DateTimeOffset(2026, 9, 27, 23, 59, 59, TimeSpan.Zero)));
+        }
+
+        [Fact]
+        public void HaikuFiveFiveLongContextStartsAbove100000PromptTokensNotAtIt()
+        {
+            ModelPrice haiku = Price("claude-haiku-5-5");
+            Assert.Equal(100_000, haiku.LongContextThreshold);
+            var atThreshold = new TokenUsage(input: 5_000, output: 2_000, cacheWrite5m: 15_000, cacheWrite1h: 20_000, cacheRead: 60_000, webSearchRequests: 0);
+            var overThreshold = new TokenUsage(input: 5_001, output: 2_000, cacheWrite5m: 15_000, cacheWrite1h: 20_000, cacheRead: 60_000, webSearchRequests: 0);
+            Assert.Equal(100_000, atThreshold.Prompt);
+            Assert.Equal(100_001, overThreshold.Prompt);
+            Assert.False(haiku.IsLongContext(atThreshold));
+            Assert.True(haiku.IsLongContext(overThreshold));
+
+            // <=100k: 5000x0.10 + 2000x0.50 + 15000x0.125 + 20000x0.20 + 60000x0.01, per million tokens.
+            decimal shortRate = (5_000m * 0.10m + 2_000m * 0.50m + 15_000m * 0.125m + 20_000m * 0.20m + 60_000m * 0.01m) / 1_000_000m;
+            Assert.Equal(0.007975m, shortRate);
+            Assert.Equal(shortRate, CostCalculator.PriceRequest(haiku, atThreshold));
+
+            // >100k: every token, output included, at 0.50 / 2.50 / 0.625 / 1 / 0.05 (5x the short rates).
+            decimal longRate = (5_001m * 0.50m + 2_000m * 2.50m + 15_000m * 0.625m + 20_000m * 1m + 60_000m * 0.05m) / 1_000_000m;
+            Assert.Equal(0.0398755m, longRate);
+            Assert.Equal(longRate, CostCalculator.PriceRequest(haiku, overThreshold));
+        }
+
+        [Theory]
+        [InlineData("claude-opus-5")]
+        [InlineData("claude-opus-5-5")]
+        [InlineData("claude-sonnet-5")]
+        [InlineData("claude-sonnet-5-5")]
+        [InlineData("claude-fable-5")]
+        [InlineData("claude-fable-5-1")]
+        [InlineData("claude-mythos-5-1")]
+        public void ClaudeFiveModelsOtherThanHaikuHaveNoLongContextSurcharge(string model)
+        {
+            ModelPrice price = Price(model);
+            Assert.Null(price.LongContextThreshold);
+            var nearlyMillion = new TokenUsage(900_000, 1_000, 0, 0, 0, 0);
+            Assert.Equal((900_000m * price.InputPerMTok + 1_000m * price.OutputPerMTok) / 1_000_000m, CostCalculator.PriceRequest(price, nearlyMillion));
         }
 
         [Fact]
