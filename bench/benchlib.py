@@ -163,7 +163,7 @@ def versus(base, cur, key, resolution):
     The noise is the spread of the reps themselves: each build's range (max - min) over its median, the larger
     of the two. 'slower' needs both: even the fastest current rep is slower than the slowest baseline rep (by
     more than the measure's resolution), and the medians differ by more than that noise; 'faster' the same the
-    other way round; anything else is 'within noise'. With fewer than 3 reps the verdict carries a '?'.
+    other way round; anything else is 'within noise'. With 2 reps the verdict carries a '?'; 1 rep has no spread.
     """
     b = [x for x in base if x is not None]
     c = [x for x in cur if x is not None]
@@ -173,6 +173,9 @@ def versus(base, cur, key, resolution):
     if not mb:
         return None, ""
     ratio = mc / mb
+    n = min(len(b), len(c))
+    if n < 2:
+        return ratio, "no spread (1 rep)"
     noise = max((max(b) - min(b)) / mb, (max(c) - min(c)) / mc if mc else 0)
     if min(c) > max(b) + resolution and ratio - 1 > noise:
         verdict = "slower" if key != "rss_mb" else "more"
@@ -180,9 +183,8 @@ def versus(base, cur, key, resolution):
         verdict = "faster" if key != "rss_mb" else "less"
     else:
         verdict = "within noise"
-    n = min(len(b), len(c))
     if n < 3:
-        verdict += "? (%d rep%s)" % (n, "" if n == 1 else "s")
+        verdict += "? (%d reps)" % n
     return ratio, verdict
 
 
