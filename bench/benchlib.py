@@ -150,6 +150,50 @@ def fmt(x, nd=2):
     return "—" if x is None else ("%.*f" % (nd, x))
 
 
+# Before/after (BASELINE_REF): the baseline's tool name for each of ours, and the resolution of each measure
+# (GNU time prints wall time in hundredths of a second, the queries' Stopwatch counts whole milliseconds, the
+# table shows RSS in whole MB): two medians closer than that are not told apart.
+BASELINE_OF = {"agentmetrics": "baseline", "pwsh-command": "baseline-pwsh-command", "pwsh-session": "baseline-pwsh-session"}
+RESOLUTION = {"wall_s": 0.01, "ms": 1.0, "rss_mb": 1.0}
+
+
+def versus(base, cur, key, resolution):
+    """current / baseline for one measure: the ratio of the medians and a verdict from the reps' spread.
+
+    The noise is the spread of the reps themselves: each build's range (max - min) over its median, the larger
+    of the two. 'slower' needs both: even the fastest current rep is slower than the slowest baseline rep (by
+    more than the measure's resolution), and the medians differ by more than that noise; 'faster' the same the
+    other way round; anything else is 'within noise'. With 2 reps the verdict carries a '?'; 1 rep has no spread.
+    """
+    b = [x for x in base if x is not None]
+    c = [x for x in cur if x is not None]
+    if not b or not c:
+        return None, ""
+    mb, mc = statistics.median(b), statistics.median(c)
+    if not mb:
+        return None, ""
+    ratio = mc / mb
+    n = min(len(b), len(c))
+    if n < 2:
+        return ratio, "no spread (1 rep)"
+    noise = max((max(b) - min(b)) / mb, (max(c) - min(c)) / mc if mc else 0)
+    if min(c) > max(b) + resolution and ratio - 1 > noise:
+        verdict = "slower" if key != "rss_mb" else "more"
+    elif max(c) < min(b) - resolution and 1 - ratio > noise:
+        verdict = "faster" if key != "rss_mb" else "less"
+    else:
+        verdict = "within noise"
+    if n < 3:
+        verdict += "? (%d reps)" % n
+    return ratio, verdict
+
+
+def vs_cell(ratio, verdict):
+    if ratio is None:
+        return "—"
+    return "%.2f %s" % (ratio, ("**%s**" % verdict) if verdict.startswith(("slower", "more")) else verdict)
+
+
 def cmd_report(a):
     ms = [json.loads(l) for l in open(a.measure) if l.strip()]
     # group: (scenario, size, tool) -> list
@@ -193,23 +237,47 @@ def cmd_report(a):
                                                  if row["ours_ms"] is not None else (row["ours_status"] or "n/a")))
                 if sc in TARGETS and row["ours_rss_mb"] is not None:
                     tgt.append("RSS ≤ %d MB: %s" % (RSS_TARGET_MB, "met" if row["ours_rss_mb"] <= RSS_TARGET_MB else "NOT met"))
+                base = g.get((sc, size, BASELINE_OF.get(tool, "")), [])
+                if base:
+                    oks = lambda lst, key: [x.get(key) for x in lst if x.get("ok", True)]
+                    key = "ms" if sc.startswith("query") else "wall_s"
+                    row["base_s"] = agg(base, "wall_s")
+                    row["base_ms"] = agg(base, "ms")
+                    row["base_rss_mb"] = agg(base, "rss_mb")
+                    row["runs_base"] = len(base)
+                    row["vs_base"], row["vs_base_verdict"] = versus(oks(base, key), oks(ours, key), key, RESOLUTION[key])
+                    row["rss_vs_base"], row["rss_vs_base_verdict"] = versus(
+                        oks(base, "rss_mb"), oks(ours, "rss_mb"), "rss_mb", RESOLUTION["rss_mb"])
                 row["targets"] = "; ".join(tgt)
                 rows.append(row)
                 if sc == "gen":
                     break
-    hdr = "| scenario | size MB | how ours ran | ccusage median s | ours median s | ratio ours/peer | peak RSS ccusage MB | peak RSS ours MB | targets |"
-    md = [hdr, "|---|---|---|---|---|---|---|---|---|"]
+    # With a baseline the table gains its columns: the baseline's medians and current / baseline with a verdict.
+    with_base = any(m["tool"] in BASELINE_OF.values() for m in ms)
+    hdr = "| scenario | size MB | how ours ran | ccusage median s | ours median s | ratio ours/peer | peak RSS ccusage MB | peak RSS ours MB |"
+    if with_base:
+        hdr += " baseline median s | current / baseline | peak RSS baseline MB | RSS current / baseline |"
+    hdr += " targets |"
+    md = [hdr, "|---" * (hdr.count("|") - 1) + "|"]
     for r in rows:
         if r["scenario"] == "gen":
-            md.append("| generator | %s | — | — | — | — | — | — | %s s, %s MB/s |" % (r["size_mb"], fmt(r["gen_s"], 1), fmt(r["gen_mb_s"], 1)))
+            md.append("| generator | %s |%s %s s, %s MB/s |" % (r["size_mb"], " — |" * (hdr.count("|") - 4),
+                                                               fmt(r["gen_s"], 1), fmt(r["gen_mb_s"], 1)))
             continue
+        query = r["scenario"].startswith("query")
         ours = fmt(r["ours_s"], 3) if r["ours_s"] is not None else (r["ours_status"] or "—")
-        if r["scenario"].startswith("query"):
+        if query:
             ours = ("%s ms" % fmt(r["ours_ms"], 0)) if r["ours_ms"] is not None else (r["ours_status"] or "—")
-        md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            r["scenario"], r["size_mb"], r["way"], fmt(r["peer_s"], 3), ours,
-            fmt(r["ratio"], 2) if r["ratio"] is not None else "—", fmt(r["peer_rss_mb"], 0),
-            fmt(r["ours_rss_mb"], 0) if r["ours_rss_mb"] is not None else (r["ours_status"] or "—"), r["targets"] or "—"))
+        cells = [r["scenario"], r["size_mb"], r["way"], fmt(r["peer_s"], 3), ours,
+                 fmt(r["ratio"], 2) if r["ratio"] is not None else "—", fmt(r["peer_rss_mb"], 0),
+                 fmt(r["ours_rss_mb"], 0) if r["ours_rss_mb"] is not None else (r["ours_status"] or "—")]
+        if with_base:
+            base = r.get("base_ms") if query else r.get("base_s")
+            cells += [("%s ms" % fmt(base, 0)) if query and base is not None else fmt(base, 3),
+                      vs_cell(r.get("vs_base"), r.get("vs_base_verdict")), fmt(r.get("base_rss_mb"), 0),
+                      vs_cell(r.get("rss_vs_base"), r.get("rss_vs_base_verdict"))]
+        cells.append(r["targets"] or "—")
+        md.append("| " + " | ".join(str(x) for x in cells) + " |")
     extra = []
     for c in a.compare or []:
         try:
