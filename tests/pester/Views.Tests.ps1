@@ -5,6 +5,8 @@
 # priced row says so.
 
 BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'CostViewRendering.ps1')
+    $script:CostViewGroupingsForDiscovery = $CostViewGroupings
     # Every default view: what produces the objects, and the numbers each row must show whole.
     $costNumbers = {
         param($row)
@@ -54,29 +56,12 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
-    $script:Warehouse = New-FixtureWarehouse
-    # One Claude session on a fixture day: a request from a model the price book does not know, and one
-    # from a known model, so that day's row is partly priced and the unknown model's row not at all.
-    $script:UnknownModel = 'claude-mystery-9'
-    $script:MysteryDay = '2026-10-12'
-    $mysteryHome = Join-Path $TestDrive 'mystery-home'
-    $project = New-Item -ItemType Directory -Path (Join-Path $mysteryHome '.claude/projects/-home-dev-work-acme-api') -Force
-    $session = '9d0e5a1c-0000-4000-8000-00000000abcd'
-    $lines = foreach ($request in @(
-            @{ Id = 'msg_mystery_1'; Model = $UnknownModel; At = "$($MysteryDay)T12:00:00.000Z" },
-            @{ Id = 'msg_mystery_2'; Model = 'claude-sonnet-4-5-20250929'; At = "$($MysteryDay)T12:05:00.000Z" })) {
-        [ordered] @{
-            type = 'assistant'; uuid = [guid]::NewGuid().ToString(); parentUuid = $null; sessionId = $session
-            cwd = '/home/dev/work/acme-api'; gitBranch = 'main'; version = '2.0.0'; timestamp = $request.At; requestId = "req_$($request.Id)"
-            message = [ordered] @{
-                id = $request.Id; type = 'message'; role = 'assistant'; model = $request.Model
-                content = @(@{ type = 'text'; text = 'done' })
-                usage = [ordered] @{ input_tokens = 1200; output_tokens = 340; cache_creation_input_tokens = 0; cache_read_input_tokens = 5000 }
-            }
-        } | ConvertTo-Json -Depth 6 -Compress
-    }
-    Set-Content -LiteralPath (Join-Path $project "$session.jsonl") -Value $lines -Encoding utf8
-    $null = Import-AgentHistory -LiteralPath $mysteryHome -Warehouse $Warehouse -WarningAction SilentlyContinue
+    . (Join-Path $PSScriptRoot 'CostViewRendering.ps1')
+
+    # The fixture, plus one Claude session on a fixture day: a request from a model the price book does not
+    # know ($UnknownModel), and one from a known model, so that day's row is partly priced and the unknown
+    # model's row not at all.
+    $script:Warehouse = New-CostViewWarehouse -Path (Join-Path $TestDrive 'fixture.db') -FixtureHome $FixtureHome -WorkFolder $TestDrive
 
     function Read-Table {
         <# Splits one rendered table into its header lines, its dash line's columns and its data lines. #>
@@ -161,6 +146,18 @@ Describe '<Name>' -ForEach $Views {
                 if ($table.Columns.Label -contains $column.Key -and $objects[$i].PSObject.Properties[$column.Value]) { Assert-Whole -Line $row -Value ('{0:N0}' -f $objects[$i].($column.Value)) }
             }
         }
+    }
+}
+
+Describe 'Cost tables as they rendered when written by hand' {
+    # CostViewSnapshots/ holds each grouping's renderings (real and heavy rows, 80-column and wide views, at 80
+    # and 120 columns) written by Save-CostViewSnapshots.ps1 from the build whose views were kept by hand:
+    # the views generated from src/AgentMetrics.PowerShell/Views/CostViewCatalog.cs must draw the same bytes.
+    It 'draws -By <Name> as before' -ForEach @(
+        foreach ($by in $CostViewGroupingsForDiscovery) { @{ By = $by; Name = if ($by.Count) { $by -join ', ' } else { '(none)' } } }
+    ) {
+        $expected = [System.IO.File]::ReadAllText((Join-Path $PSScriptRoot "CostViewSnapshots/$(Get-CostViewGroupingName $By).txt")) -replace '\r\n', "`n"
+        Get-CostViewRendering -By $By -Warehouse $Warehouse | Should -BeExactly $expected
     }
 }
 
