@@ -2,17 +2,31 @@
 # tests/pester/CostViewSnapshots/, and what Save-CostViewSnapshots.ps1 wrote there from the build the views
 # were hand-written in. Dot-source it with the AgentMetrics module imported.
 #
-# Each grouping is rendered from real rows (the shared fixture, plus one session with a model the price book
+# Each grouping (Get-CostViewGrouping) is rendered from real rows (the shared fixture, plus one session with a model the price book
 # does not know, so a row is partly priced and one is not priced at all) and from heavy rows (what heavy use
 # reaches: the widths are chosen for them), under the 80-column views and the wide ones, at 80 and 120
 # columns. Rendering depends on nothing but the views and the rows: UTC periods (-Utc), en-US digits, no
 # colour.
 
-# Every grouping with a view of its own, and one without (the generic view): the -By each is asked with.
-$script:CostViewGroupings = @(
-    @(), @('Day'), @('Week'), @('Month'), @('Model'), @('Project'), @('Session'), @('GitBranch'), @('Agent'), @('Source'),
-    @('Day', 'Model'), @('Week', 'Model'), @('Month', 'Model'), @('Project', 'Model'), @('Agent', 'Model'), @('Source', 'Model'),
-    @('Session', 'Model'), @('Day', 'Source'), @('Source', 'Agent'), @('Project', 'GitBranch'))
+function Get-CostViewGrouping {
+    <#
+    .SYNOPSIS
+    Every -By grouping the imported module has a cost table for, read from its format files (the generated
+    one: src/AgentMetrics.PowerShell/Views/CostViewCatalog.cs), then one grouping without a table of its own.
+    Each is a string array of keys; the total's is empty.
+    #>
+    $keys = [enum]::GetNames((Get-Command Get-AgentCost).Parameters['By'].ParameterType.GetElementType())
+    $pattern = '^AgentMetrics\.CostSummary#(Total|(?:' + ($keys -join '|') + ')+)$'
+    foreach ($file in (Get-Module AgentMetrics).ExportedFormatFiles) {
+        foreach ($name in ([xml] (Get-Content -LiteralPath $file -Raw)).Configuration.ViewDefinitions.View.Name) {
+            if ($name -match $pattern) {
+                if ($Matches[1] -eq 'Total') { , [string[]] @() }
+                else { , [string[]] @([regex]::Matches($Matches[1], ($keys -join '|')).Value) }
+            }
+        }
+    }
+    , [string[]] @('Project', 'GitBranch')
+}
 
 # The session New-CostViewWarehouse adds: its day, and the model the price book does not know.
 $script:UnknownModel = 'claude-mystery-9'

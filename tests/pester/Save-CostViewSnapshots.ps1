@@ -37,7 +37,7 @@ try {
     $warehouse = New-CostViewWarehouse -Path (Join-Path $work 'views.db') -FixtureHome $FixtureHome -WorkFolder $work
     $folder = Join-Path $PSScriptRoot 'CostViewSnapshots'
     $null = New-Item -ItemType Directory -Path $folder -Force
-    foreach ($by in $CostViewGroupings) {
+    foreach ($by in Get-CostViewGrouping) {
         $path = Join-Path $folder "$(Get-CostViewGroupingName $by).txt"
         [System.IO.File]::WriteAllText($path, (Get-CostViewRendering -By $by -Warehouse $warehouse), [System.Text.UTF8Encoding]::new($false))
         Write-Host "Wrote $path"

@@ -6,7 +6,10 @@
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'CostViewRendering.ps1')
-    $script:CostViewGroupingsForDiscovery = $CostViewGroupings
+    # Every grouping with a cost table in the module (and one without): a grouping added to
+    # src/AgentMetrics.PowerShell/Views/CostViewCatalog.cs is tested here with no edit to this file.
+    Import-Module -Name AgentMetrics -ErrorAction Stop
+    $script:CostGroupings = @(Get-CostViewGrouping)
     # Every default view: what produces the objects, and the numbers each row must show whole.
     $costNumbers = {
         param($row)
@@ -15,12 +18,9 @@ BeforeDiscovery {
         if ($row.UnpricedRequests -gt 0) { '{0:N0}' -f $row.UnpricedRequests }
     }
     $script:Views = @(
-        foreach ($by in @('Total'), @('Day'), @('Week'), @('Month'), @('Model'), @('Project'), @('Session'), @('GitBranch'), @('Agent'), @('Source'),
-            @('Day', 'Model'), @('Week', 'Model'), @('Month', 'Model'), @('Project', 'Model'), @('Agent', 'Model'), @('Source', 'Model'),
-            @('Session', 'Model'), @('Day', 'Source'), @('Source', 'Agent'), @('Project', 'GitBranch')) {
-            $grouping = @($by | Where-Object { $_ -ne 'Total' })
+        foreach ($grouping in $CostGroupings) {
             @{
-                Name    = "Get-AgentCost -By $($by -join ',')"
+                Name    = "Get-AgentCost -By $(if ($grouping) { $grouping -join ',' } else { 'Total' })"
                 Get     = [scriptblock]::Create("Get-AgentCost -By $(if ($grouping) { $grouping -join ',' } else { '@()' }) -Warehouse `$Warehouse -WarningAction SilentlyContinue")
                 Numbers = $costNumbers
             }
@@ -154,10 +154,18 @@ Describe 'Cost tables as they rendered when written by hand' {
     # and 120 columns) written by Save-CostViewSnapshots.ps1 from the build whose views were kept by hand:
     # the views generated from src/AgentMetrics.PowerShell/Views/CostViewCatalog.cs must draw the same bytes.
     It 'draws -By <Name> as before' -ForEach @(
-        foreach ($by in $CostViewGroupingsForDiscovery) { @{ By = $by; Name = if ($by.Count) { $by -join ', ' } else { '(none)' } } }
+        foreach ($by in $CostGroupings) { @{ By = $by; Name = if ($by.Count) { $by -join ', ' } else { '(none)' } } }
     ) {
-        $expected = [System.IO.File]::ReadAllText((Join-Path $PSScriptRoot "CostViewSnapshots/$(Get-CostViewGroupingName $By).txt")) -replace '\r\n', "`n"
+        $snapshot = Join-Path $PSScriptRoot "CostViewSnapshots/$(Get-CostViewGroupingName $By).txt"
+        Test-Path -LiteralPath $snapshot | Should -BeTrue -Because 'a new cost table is drawn once by Save-CostViewSnapshots.ps1 and its snapshot read and committed'
+        $expected = [System.IO.File]::ReadAllText($snapshot) -replace '\r\n', "`n"
         Get-CostViewRendering -By $By -Warehouse $Warehouse | Should -BeExactly $expected
+    }
+
+    It 'still has a table for every grouping that had one' {
+        $snapshots = @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'CostViewSnapshots') -Filter *.txt | ForEach-Object BaseName | Sort-Object)
+        $groupings = @(foreach ($by in Get-CostViewGrouping) { Get-CostViewGroupingName $by }) | Sort-Object
+        $groupings | Should -Be $snapshots
     }
 }
 
@@ -217,8 +225,8 @@ Describe 'A heavy history' {
     }
 
     It 'keeps every number whole at <Width> columns under <TypeName>' -ForEach @(
-        foreach ($view in 'Total', 'Day', 'Week', 'Month', 'Model', 'Project', 'Session', 'GitBranch', 'Agent', 'Source', 'DayModel', 'WeekModel',
-            'MonthModel', 'ProjectModel', 'AgentModel', 'SourceModel', 'SessionModel', 'DaySource', 'SourceAgent') {
+        # Each grouping with a table of its own (the last grouping has none).
+        foreach ($view in @(foreach ($by in $CostGroupings[0..($CostGroupings.Count - 2)]) { Get-CostViewGroupingName $by })) {
             # The 80-column default, and the wide default the cmdlets pick on a display of 120 columns.
             @{ View = $view; Names = @("AgentMetrics.CostSummary#$view"); TypeName = "AgentMetrics.CostSummary#$view"; Width = 80 }
             @{ View = $view; Names = @("AgentMetrics.CostSummary#$view", "AgentMetrics.CostSummary#$view#Wide"); TypeName = "AgentMetrics.CostSummary#$view#Wide"; Width = 120 }
