@@ -29,8 +29,8 @@ namespace AgentMetrics.PowerShell.Views
         private static readonly TableColumn Project = TableColumn.Text("Project", 16);
         private static readonly TableColumn Agent = TableColumn.Text("Agent", 20);
         private static readonly TableColumn Model = TableColumn.Text("Model", 26);
-        private static readonly TableColumn Session = TableColumn.Text("SessionId", 36).Fill();
-        private static readonly TableColumn Branch = TableColumn.Text("Branch", 20, "GitBranch").Fill();
+        private static readonly TableColumn Session = TableColumn.Text("SessionId", 36);
+        private static readonly TableColumn Branch = TableColumn.Text("Branch", 20, "GitBranch");
 
         /// <summary>Every key of a grouping without a table of its own, in one free column.</summary>
         private static readonly TableColumn Group = TableColumn.Computed("Group", null, alignRight: false,
@@ -89,11 +89,11 @@ namespace AgentMetrics.PowerShell.Views
                 [Requests, Tokens, .. Priced(), Project.Fill()],
                 [Requests, Input, Output, Tokens, .. Priced(), Project.Fill()]),
             new CostTable([By.Session],
-                [Requests, Tokens, .. Priced(), Session],
-                [Requests, Input, Output, Tokens, .. Priced(), Session]),
+                [Requests, Tokens, .. Priced(), Session.Fill()],
+                [Requests, Input, Output, Tokens, .. Priced(), Session.Fill()]),
             new CostTable([By.GitBranch],
-                [Requests, Tokens, .. Priced(), Branch],
-                [Requests, Input, Output, Tokens, .. Priced(), Branch]),
+                [Requests, Tokens, .. Priced(), Branch.Fill()],
+                [Requests, Input, Output, Tokens, .. Priced(), Branch.Fill()]),
             new CostTable([By.Agent],
                 [Requests, Tokens, .. Priced(), Agent.Fill()],
                 [Requests, Input, Output, Tokens, .. Priced(), Agent.Fill()]),
@@ -121,8 +121,8 @@ namespace AgentMetrics.PowerShell.Views
             // A session id (36 characters) cannot lead at 80 columns: the model leads and the id takes what is
             // left (all of it at 120).
             new CostTable([By.Session, By.Model],
-                [Model, Tokens, .. Priced(), Session],
-                [Model, Requests, Tokens, .. Priced(), Session]),
+                [Model, Tokens, .. Priced(), Session.Fill()],
+                [Model, Requests, Tokens, .. Priced(), Session.Fill()]),
             new CostTable([By.Day, By.Source],
                 [Date, Source, Requests, Tokens, .. Priced(), Reported],
                 [Date, Source, Requests, Input, Output, Tokens, .. Priced(), Reported]),
