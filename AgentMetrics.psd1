@@ -10,7 +10,8 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @('AgentMetrics.Format.ps1xml')
+    # The second is written at build time from src/AgentMetrics.PowerShell/Views/CostViewCatalog.cs.
+    FormatsToProcess     = @('AgentMetrics.Format.ps1xml', 'AgentMetrics.CostViews.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-AgentCost'
         'Get-AgentModelPrice'

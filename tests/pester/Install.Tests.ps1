@@ -23,7 +23,7 @@ BeforeAll {
     # AgentMetrics.PowerShell beside the first. Built in a copy of the sources (bin/ and obj/ left out), so
     # nothing of the build under test changes; published with Publish-PSResource.
     $source = Join-Path $TestDrive 'newer-source'
-    $sourceFiles = @('src/AgentMetrics.Core', 'src/AgentMetrics.PowerShell', 'src/AgentMetrics.PowerShell.LoadContext', 'formats', 'pricing', 'module' |
+    $sourceFiles = @('src/AgentMetrics.Core', 'src/AgentMetrics.PowerShell', 'src/AgentMetrics.PowerShell.LoadContext', 'build/CostViewWriter', 'formats', 'pricing', 'module' |
             ForEach-Object { Get-ChildItem -LiteralPath (Join-Path $RepoRoot $_) -File -Recurse } |
             Where-Object { $_.FullName.Substring($RepoRoot.Length) -notmatch '[\\/](bin|obj)[\\/]' }) +
         @('AgentMetrics.psd1', 'Directory.Build.props', 'Directory.Packages.props' | ForEach-Object { Get-Item -LiteralPath (Join-Path $RepoRoot $_) })

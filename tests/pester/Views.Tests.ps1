@@ -5,6 +5,11 @@
 # priced row says so.
 
 BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'CostViewRendering.ps1')
+    # Every grouping with a cost table in the module (and one without): a grouping added to
+    # src/AgentMetrics.PowerShell/Views/CostViewCatalog.cs is tested here with no edit to this file.
+    Import-Module -Name AgentMetrics -ErrorAction Stop
+    $script:CostGroupings = @(Get-CostViewGrouping)
     # Every default view: what produces the objects, and the numbers each row must show whole.
     $costNumbers = {
         param($row)
@@ -13,12 +18,9 @@ BeforeDiscovery {
         if ($row.UnpricedRequests -gt 0) { '{0:N0}' -f $row.UnpricedRequests }
     }
     $script:Views = @(
-        foreach ($by in @('Total'), @('Day'), @('Week'), @('Month'), @('Model'), @('Project'), @('Session'), @('GitBranch'), @('Agent'), @('Source'),
-            @('Day', 'Model'), @('Week', 'Model'), @('Month', 'Model'), @('Project', 'Model'), @('Agent', 'Model'), @('Source', 'Model'),
-            @('Session', 'Model'), @('Day', 'Source'), @('Source', 'Agent'), @('Project', 'GitBranch')) {
-            $grouping = @($by | Where-Object { $_ -ne 'Total' })
+        foreach ($grouping in $CostGroupings) {
             @{
-                Name    = "Get-AgentCost -By $($by -join ',')"
+                Name    = "Get-AgentCost -By $(if ($grouping) { $grouping -join ',' } else { 'Total' })"
                 Get     = [scriptblock]::Create("Get-AgentCost -By $(if ($grouping) { $grouping -join ',' } else { '@()' }) -Warehouse `$Warehouse -WarningAction SilentlyContinue")
                 Numbers = $costNumbers
             }
@@ -54,29 +56,12 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
-    $script:Warehouse = New-FixtureWarehouse
-    # One Claude session on a fixture day: a request from a model the price book does not know, and one
-    # from a known model, so that day's row is partly priced and the unknown model's row not at all.
-    $script:UnknownModel = 'claude-mystery-9'
-    $script:MysteryDay = '2026-10-12'
-    $mysteryHome = Join-Path $TestDrive 'mystery-home'
-    $project = New-Item -ItemType Directory -Path (Join-Path $mysteryHome '.claude/projects/-home-dev-work-acme-api') -Force
-    $session = '9d0e5a1c-0000-4000-8000-00000000abcd'
-    $lines = foreach ($request in @(
-            @{ Id = 'msg_mystery_1'; Model = $UnknownModel; At = "$($MysteryDay)T12:00:00.000Z" },
-            @{ Id = 'msg_mystery_2'; Model = 'claude-sonnet-4-5-20250929'; At = "$($MysteryDay)T12:05:00.000Z" })) {
-        [ordered] @{
-            type = 'assistant'; uuid = [guid]::NewGuid().ToString(); parentUuid = $null; sessionId = $session
-            cwd = '/home/dev/work/acme-api'; gitBranch = 'main'; version = '2.0.0'; timestamp = $request.At; requestId = "req_$($request.Id)"
-            message = [ordered] @{
-                id = $request.Id; type = 'message'; role = 'assistant'; model = $request.Model
-                content = @(@{ type = 'text'; text = 'done' })
-                usage = [ordered] @{ input_tokens = 1200; output_tokens = 340; cache_creation_input_tokens = 0; cache_read_input_tokens = 5000 }
-            }
-        } | ConvertTo-Json -Depth 6 -Compress
-    }
-    Set-Content -LiteralPath (Join-Path $project "$session.jsonl") -Value $lines -Encoding utf8
-    $null = Import-AgentHistory -LiteralPath $mysteryHome -Warehouse $Warehouse -WarningAction SilentlyContinue
+    . (Join-Path $PSScriptRoot 'CostViewRendering.ps1')
+
+    # The fixture, plus one Claude session on a fixture day: a request from a model the price book does not
+    # know ($UnknownModel), and one from a known model, so that day's row is partly priced and the unknown
+    # model's row not at all.
+    $script:Warehouse = New-CostViewWarehouse -Path (Join-Path $TestDrive 'fixture.db') -FixtureHome $FixtureHome -WorkFolder $TestDrive
 
     function Read-Table {
         <# Splits one rendered table into its header lines, its dash line's columns and its data lines. #>
@@ -164,6 +149,26 @@ Describe '<Name>' -ForEach $Views {
     }
 }
 
+Describe 'Cost tables as they rendered when written by hand' {
+    # CostViewSnapshots/ holds each grouping's renderings (real and heavy rows, 80-column and wide views, at 80
+    # and 120 columns) written by Save-CostViewSnapshots.ps1 from the build whose views were kept by hand:
+    # the views generated from src/AgentMetrics.PowerShell/Views/CostViewCatalog.cs must draw the same bytes.
+    It 'draws -By <Name> as before' -ForEach @(
+        foreach ($by in $CostGroupings) { @{ By = $by; Name = if ($by.Count) { $by -join ', ' } else { '(none)' } } }
+    ) {
+        $snapshot = Join-Path $PSScriptRoot "CostViewSnapshots/$(Get-CostViewGroupingName $By).txt"
+        Test-Path -LiteralPath $snapshot | Should -BeTrue -Because 'a new cost table is drawn once by Save-CostViewSnapshots.ps1 and its snapshot read and committed'
+        $expected = [System.IO.File]::ReadAllText($snapshot) -replace '\r\n', "`n"
+        Get-CostViewRendering -By $By -Warehouse $Warehouse | Should -BeExactly $expected
+    }
+
+    It 'still has a table for every grouping that had one' {
+        $snapshots = @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'CostViewSnapshots') -Filter *.txt | ForEach-Object BaseName | Sort-Object)
+        $groupings = @(foreach ($by in Get-CostViewGrouping) { Get-CostViewGroupingName $by }) | Sort-Object
+        $groupings | Should -Be $snapshots
+    }
+}
+
 Describe 'Narrow and wide' {
     It 'shows a free text column whole at 120 that 80 cuts' {
         $rows = Get-AgentCost -By Session, Model -Warehouse $Warehouse -WarningAction SilentlyContinue
@@ -220,8 +225,8 @@ Describe 'A heavy history' {
     }
 
     It 'keeps every number whole at <Width> columns under <TypeName>' -ForEach @(
-        foreach ($view in 'Total', 'Day', 'Week', 'Month', 'Model', 'Project', 'Session', 'GitBranch', 'Agent', 'Source', 'DayModel', 'WeekModel',
-            'MonthModel', 'ProjectModel', 'AgentModel', 'SourceModel', 'SessionModel', 'DaySource', 'SourceAgent') {
+        # Each grouping with a table of its own (the last grouping has none).
+        foreach ($view in @(foreach ($by in $CostGroupings[0..($CostGroupings.Count - 2)]) { Get-CostViewGroupingName $by })) {
             # The 80-column default, and the wide default the cmdlets pick on a display of 120 columns.
             @{ View = $view; Names = @("AgentMetrics.CostSummary#$view"); TypeName = "AgentMetrics.CostSummary#$view"; Width = 80 }
             @{ View = $view; Names = @("AgentMetrics.CostSummary#$view", "AgentMetrics.CostSummary#$view#Wide"); TypeName = "AgentMetrics.CostSummary#$view#Wide"; Width = 120 }

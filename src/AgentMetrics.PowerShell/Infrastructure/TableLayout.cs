@@ -8,7 +8,7 @@ namespace AgentMetrics.PowerShell.Infrastructure
     /// Names each object a cmdlet emits for the table view that fits where it is going. PowerShell's table
     /// engine cannot choose columns by width (too many columns and it hides some and cuts the last one left,
     /// numbers included), so the choice is made here, once per command: a wide layout (the type name
-    /// &lt;name&gt;#Wide, which formats/AgentMetrics.Format.ps1xml maps to a table laid out for
+    /// &lt;name&gt;#Wide, which the module's format files map to a table laid out for
     /// <see cref="WideColumns"/> columns) only when the objects go straight to a display that wide;
     /// otherwise the 80-column views, which fit any width.
     /// </summary>
