@@ -128,7 +128,7 @@ namespace AgentMetrics.Warehousing
 
             // The folder is read-only (a -shm could not be made).
             string log = fullPath + "-wal";
-            bool logHasPages = File.Exists(log) && new FileInfo(log).Length > 0;
+            bool logHasPages = WarehouseFile.SizeOrZero(log) > 0;
             warehouse = logHasPages
                 ? ConnectToCopy(fullPath)
                 : Connect(fullPath, WarehouseFile.ImmutableUri(fullPath), SqliteOpenMode.ReadOnly, "read");
@@ -375,10 +375,7 @@ namespace AgentMetrics.Warehousing
 
             foreach (string file in new[] { Path, Path + "-wal" })
             {
-                if (File.Exists(file))
-                {
-                    info.SizeBytes += new FileInfo(file).Length;
-                }
+                info.SizeBytes += WarehouseFile.SizeOrZero(file);
             }
 
             return info;

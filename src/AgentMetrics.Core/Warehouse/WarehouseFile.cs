@@ -37,7 +37,7 @@ namespace AgentMetrics.Warehousing
                     return WarehouseIdentity.Missing;
                 }
 
-                bool hasLog = File.Exists(path + "-wal") && new FileInfo(path + "-wal").Length > 0;
+                bool hasLog = SizeOrZero(path + "-wal") > 0;
                 byte[] header = ReadHeader(path);
                 if (header.Length == 0 && !hasLog)
                 {
@@ -151,6 +151,26 @@ namespace AgentMetrics.Warehousing
             catch (SqliteException ex)
             {
                 throw WarehouseErrors.Map(ex, path, "read");
+            }
+        }
+
+        /// <summary>
+        /// A file's size, 0 when it is not there. The -wal beside a warehouse comes and goes under us (SQLite deletes
+        /// it when another process's last connection closes), so "exists, then ask its length" can throw between.
+        /// </summary>
+        internal static long SizeOrZero(string path)
+        {
+            try
+            {
+                return new FileInfo(path).Length;
+            }
+            catch (FileNotFoundException)
+            {
+                return 0;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return 0;
             }
         }
 
