@@ -60,7 +60,11 @@ namespace AgentMetrics.Ingest
             }
 
             // Before any line is parsed: every copy read from this file is compared by the same end.
-            manifest.LastTs = Rules.FileEnd.LastTimestamp(stream, manifest.ConsumedBytes) ?? (append ? manifest.LastTs : null);
+            if (item.Reader.ComparesCopiesByFileEnd)
+            {
+                manifest.LastTs = Rules.FileEnd.LastTimestamp(stream, manifest.ConsumedBytes) ?? (append ? manifest.LastTs : null);
+            }
+
             var context = new FileContext(item.File, manifest.FirstTs, manifest.State);
             long consumedBytes = manifest.ConsumedBytes;
             long consumedLines = manifest.ConsumedLines;

@@ -26,6 +26,12 @@ namespace AgentMetrics.Sources
         public virtual bool ReadsWholeFile => false;
 
         /// <summary>
+        /// True for sources whose copies of one record in two files are told apart by which file ended first
+        /// (Rules.RequestPrecedence; docs/formats.md#c6-session-of-a-copy): only then is a file's tail read for its end.
+        /// </summary>
+        public virtual bool ComparesCopiesByFileEnd => false;
+
+        /// <summary>
         /// Files of one group are likely to hold copies of each other's records (a resumed session repeats the one
         /// before it, a transcript mirrors its subagents). An import reads a group's files one after the other, so a
         /// first import that can hold only so many keys in memory meets a record's copies while it still holds the

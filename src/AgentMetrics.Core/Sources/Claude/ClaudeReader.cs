@@ -20,6 +20,8 @@ namespace AgentMetrics.Sources.Claude
 
         public override AgentSource Source => AgentSource.Claude;
 
+        public override bool ComparesCopiesByFileEnd => true;
+
         public override IEnumerable<string> DefaultRoots(string workingDirectory)
         {
             string? configured = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR");
